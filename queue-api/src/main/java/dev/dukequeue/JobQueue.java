@@ -1,0 +1,67 @@
+package dev.dukequeue;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The queue, as an application sees it. Inject it with {@code @Inject JobQueue queue}. Thread-safe.
+ *
+ * <p><b>Transactions.</b> {@link #submit} and {@link #submitAll} join the caller's JTA transaction when there is
+ * one: the job exists only if that transaction commits, and workers are woken after the commit. Without a
+ * transaction each call runs in its own. The other methods always run in their own transaction.
+ *
+ * <p><b>Errors.</b> Invalid requests are rejected before anything is written, with an
+ * {@link InvalidJobRequestException} naming the field; these rejections do not mark the caller's transaction for
+ * rollback. Infrastructure failures surface as {@link JobQueueException}.
+ */
+public interface JobQueue {
+
+    /**
+     * Submits one job.
+     *
+     * @param request the validated request
+     * @return the job's id and state; {@code created} is false when the idempotency key matched an existing job
+     * @throws JobQueueException if the job could not be stored
+     */
+    JobReceipt submit(JobRequest request);
+
+    /**
+     * Submits several jobs atomically: all of them are stored, or none.
+     *
+     * @param requests the requests, in submission order (which is also FIFO order within a priority)
+     * @return one receipt per request, in the same order
+     * @throws InvalidJobRequestException if the list is empty or too long (nothing is stored)
+     */
+    List<JobReceipt> submitAll(List<JobRequest> requests);
+
+    /**
+     * Reads one job.
+     *
+     * @param id the job's id
+     * @return the job, or empty if there is none with this id
+     */
+    Optional<JobView> find(JobId id);
+
+    /**
+     * Cancels a job that has not finished. A SCHEDULED or PENDING job is cancelled at once; a RUNNING job is
+     * cancelled in the database at once and its handler is asked to stop, and whatever it returns afterwards is
+     * discarded.
+     *
+     * @param id the job's id
+     * @return the job after the cancel
+     * @throws JobNotFoundException      if there is no such job
+     * @throws IllegalJobStateException  if the job already finished
+     */
+    JobView cancel(JobId id);
+
+    /**
+     * Re-drives a FAILED or DEAD_LETTER job: it becomes SCHEDULED, due now, with a fresh budget of attempts.
+     * Its attempt history is kept.
+     *
+     * @param id the job's id
+     * @return the job after the re-drive
+     * @throws JobNotFoundException      if there is no such job
+     * @throws IllegalJobStateException  if the job is not FAILED or DEAD_LETTER
+     */
+    JobView retry(JobId id);
+}

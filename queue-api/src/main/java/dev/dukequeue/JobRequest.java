@@ -1,0 +1,196 @@
+package dev.dukequeue;
+
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonReader;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.json.bind.JsonbException;
+import java.io.StringReader;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.regex.Pattern;
+
+/**
+ * A request to run a job: what to run, with what payload, where and when. Build one with {@link #builder(String)}.
+ *
+ * <p>Every rule is checked when the record is constructed, so an invalid request never reaches the queue: the
+ * constructor throws {@link InvalidJobRequestException} naming the field and the rule. Immutable and thread-safe.
+ *
+ * @param type           the job type, bound to a handler by {@link HandlesJob}: 1..128 characters of letters,
+ *                       digits and {@code . _ - :}
+ * @param payloadJson    the payload as JSON text; {@code null} JSON when there is none
+ * @param queue          the queue: 1..64 characters of letters, digits and {@code . _ -}; default {@code default}
+ * @param priority       0 (highest) .. 4 (lowest); default 2
+ * @param runAt          when the job becomes due, or null; exclusive with {@code delay}
+ * @param delay          how long after submission (on the database's clock) the job becomes due, or null
+ * @param maxAttempts    how many attempts the job may use, 1..1000; default 5
+ * @param timeout        the execution timeout of one attempt, 1 ms .. 24 h; default 30 minutes
+ * @param idempotencyKey a key unique within the queue: a second submission with the same key returns the first
+ *                       job instead of creating another; null for none; 1..200 characters
+ */
+public record JobRequest(
+        String type,
+        String payloadJson,
+        String queue,
+        int priority,
+        Instant runAt,
+        Duration delay,
+        int maxAttempts,
+        Duration timeout,
+        String idempotencyKey) {
+
+    public static final String DEFAULT_QUEUE = "default";
+    public static final int DEFAULT_PRIORITY = 2;
+    public static final int HIGHEST_PRIORITY = 0;
+    public static final int LOWEST_PRIORITY = 4;
+    public static final int DEFAULT_MAX_ATTEMPTS = 5;
+    public static final int MAX_MAX_ATTEMPTS = 1000;
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
+    public static final Duration MAX_TIMEOUT = Duration.ofHours(24);
+    public static final Duration MAX_DELAY = Duration.ofDays(366);
+
+    private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    public JobRequest {
+        if (type == null || type.isEmpty()) {
+            throw new InvalidJobRequestException("type", "is required");
+        }
+        if (!TYPE.matcher(type).matches()) {
+            throw new InvalidJobRequestException("type", "must be 1..128 characters of letters, digits and . _ - :");
+        }
+        payloadJson = payloadJson == null ? "null" : payloadJson;
+        requireJson(payloadJson);
+        queue = queue == null ? DEFAULT_QUEUE : queue;
+        if (!QUEUE.matcher(queue).matches()) {
+            throw new InvalidJobRequestException("queue", "must be 1..64 characters of letters, digits and . _ -");
+        }
+        if (priority < HIGHEST_PRIORITY || priority > LOWEST_PRIORITY) {
+            throw new InvalidJobRequestException("priority", "must be between 0 (highest) and 4 (lowest)");
+        }
+        if (runAt != null && delay != null) {
+            throw new InvalidJobRequestException("runAt", "cannot be combined with delay");
+        }
+        if (delay != null && (delay.isNegative() || delay.compareTo(MAX_DELAY) > 0)) {
+            throw new InvalidJobRequestException("delay", "must be between 0 and 366 days");
+        }
+        if (maxAttempts < 1 || maxAttempts > MAX_MAX_ATTEMPTS) {
+            throw new InvalidJobRequestException("maxAttempts", "must be between 1 and 1000");
+        }
+        timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+        if (timeout.toMillis() < 1 || timeout.compareTo(MAX_TIMEOUT) > 0) {
+            throw new InvalidJobRequestException("timeout", "must be between 1 ms and 24 hours");
+        }
+        if (idempotencyKey != null && (idempotencyKey.isEmpty() || idempotencyKey.length() > 200)) {
+            throw new InvalidJobRequestException("idempotencyKey", "must be 1..200 characters");
+        }
+    }
+
+    /**
+     * Starts a request for a job of the given type.
+     *
+     * @param type the job type
+     * @return a builder with every other field at its default
+     */
+    public static Builder builder(String type) {
+        return new Builder(type);
+    }
+
+    private static void requireJson(String json) {
+        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+            reader.readValue();
+        } catch (JsonException e) {
+            throw new InvalidJobRequestException("payload", "must be valid JSON: " + e.getMessage());
+        }
+    }
+
+    /** Builds a {@link JobRequest}; not thread-safe, validated by {@link #build()}. */
+    public static final class Builder {
+        private final String type;
+        private String payloadJson;
+        private String queue = DEFAULT_QUEUE;
+        private int priority = DEFAULT_PRIORITY;
+        private Instant runAt;
+        private Duration delay;
+        private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+        private Duration timeout = DEFAULT_TIMEOUT;
+        private String idempotencyKey;
+
+        private Builder(String type) {
+            this.type = type;
+        }
+
+        /** @param json the payload as JSON text (checked to be valid JSON by {@link #build()}) */
+        public Builder payloadJson(String json) {
+            this.payloadJson = json;
+            return this;
+        }
+
+        /**
+         * @param value an object JSON-B can map, converted to JSON now
+         * @throws InvalidJobRequestException if JSON-B cannot map it
+         */
+        public Builder payload(Object value) {
+            try {
+                this.payloadJson = value == null ? null : JsonbHolder.JSONB.toJson(value);
+            } catch (JsonbException e) {
+                throw new InvalidJobRequestException("payload", "cannot be mapped to JSON: " + e.getMessage());
+            }
+            return this;
+        }
+
+        public Builder queue(String queue) {
+            this.queue = queue;
+            return this;
+        }
+
+        public Builder priority(int priority) {
+            this.priority = priority;
+            return this;
+        }
+
+        /** Sets the time the job becomes due; clears any delay. */
+        public Builder runAt(Instant runAt) {
+            this.runAt = runAt;
+            this.delay = null;
+            return this;
+        }
+
+        /** Sets the delay after submission, measured on the database's clock; clears any run-at. */
+        public Builder delay(Duration delay) {
+            this.delay = delay;
+            this.runAt = null;
+            return this;
+        }
+
+        public Builder maxAttempts(int maxAttempts) {
+            this.maxAttempts = maxAttempts;
+            return this;
+        }
+
+        public Builder timeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        public Builder idempotencyKey(String key) {
+            this.idempotencyKey = key;
+            return this;
+        }
+
+        /**
+         * @return the validated request
+         * @throws InvalidJobRequestException naming the first field that breaks a rule
+         */
+        public JobRequest build() {
+            return new JobRequest(type, payloadJson, queue, priority, runAt, delay, maxAttempts, timeout,
+                    idempotencyKey);
+        }
+    }
+
+    /** Lazily created, shared JSON-B instance (thread-safe per the JSON-B specification). */
+    private static final class JsonbHolder {
+        static final Jsonb JSONB = JsonbBuilder.create();
+    }
+}

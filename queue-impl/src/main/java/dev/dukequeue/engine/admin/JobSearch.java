@@ -1,0 +1,124 @@
+package dev.dukequeue.engine.admin;
+
+import dev.dukequeue.JobId;
+import dev.dukequeue.JobState;
+import dev.dukequeue.JobView;
+import dev.dukequeue.engine.job.AttemptEntity;
+import dev.dukequeue.engine.job.JobEntity;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.TypedQuery;
+import jakarta.transaction.Transactional;
+import jakarta.transaction.Transactional.TxType;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Reads jobs through JPA for the API, the REST resources and the UI. Every read is a fresh snapshot (the shared cache
+ * is off: several nodes write the same rows).
+ */
+@ApplicationScoped
+@Transactional(TxType.SUPPORTS)
+public class JobSearch {
+
+    /** The largest page a listing returns. */
+    public static final int MAX_LIMIT = 500;
+
+    @PersistenceContext(unitName = "dukequeue")
+    EntityManager em;
+
+    /** @return the job, or empty */
+    public Optional<JobView> find(JobId id) {
+        return Optional.ofNullable(em.find(JobEntity.class, id.toString())).map(JobEntity::toView);
+    }
+
+    /**
+     * Lists jobs newest first, by keyset pagination on the submission sequence (stable while jobs are added).
+     *
+     * @param filter which jobs
+     * @param limit  page size, 1..{@value #MAX_LIMIT}
+     * @param cursor the previous page's {@link JobPage#nextCursor()}, or null for the first page
+     * @throws IllegalArgumentException if the cursor is not one this method returned, or the limit is out of range
+     */
+    public JobPage list(JobFilter filter, int limit, String cursor) {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT);
+        }
+        Long after = null;
+        if (cursor != null && !cursor.isBlank()) {
+            try {
+                after = Long.parseLong(cursor);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("cursor is not valid: use the nextCursor of a previous page");
+            }
+        }
+        StringBuilder jpql = new StringBuilder("SELECT j FROM JobEntity j WHERE 1 = 1");
+        if (filter.state() != null) {
+            jpql.append(" AND j.state = :state");
+        }
+        if (filter.type() != null) {
+            jpql.append(" AND j.type = :type");
+        }
+        if (filter.queue() != null) {
+            jpql.append(" AND j.queue = :queue");
+        }
+        if (after != null) {
+            jpql.append(" AND j.seq < :after");
+        }
+        jpql.append(" ORDER BY j.seq DESC");
+        TypedQuery<JobEntity> q = em.createQuery(jpql.toString(), JobEntity.class);
+        if (filter.state() != null) {
+            q.setParameter("state", filter.state());
+        }
+        if (filter.type() != null) {
+            q.setParameter("type", filter.type());
+        }
+        if (filter.queue() != null) {
+            q.setParameter("queue", filter.queue());
+        }
+        if (after != null) {
+            q.setParameter("after", after);
+        }
+        List<JobEntity> rows = q.setMaxResults(limit + 1).getResultList();
+        boolean more = rows.size() > limit;
+        List<JobEntity> page = more ? rows.subList(0, limit) : rows;
+        String next = more ? Long.toString(page.get(page.size() - 1).seq()) : null;
+        return new JobPage(page.stream().map(JobEntity::toView).toList(), next);
+    }
+
+    /** @return job counts per queue, then per state (every state present, zeros included) */
+    public Map<String, Map<JobState, Long>> countsByQueueAndState() {
+        Map<String, Map<JobState, Long>> counts = new TreeMap<>();
+        List<Object[]> rows = em.createNamedQuery(JobEntity.COUNT_BY_QUEUE_AND_STATE, Object[].class).getResultList();
+        for (Object[] row : rows) {
+            Map<JobState, Long> perState = counts.computeIfAbsent((String) row[0], q -> zeros());
+            perState.put((JobState) row[1], ((Number) row[2]).longValue());
+        }
+        return counts;
+    }
+
+    private static Map<JobState, Long> zeros() {
+        Map<JobState, Long> m = new EnumMap<>(JobState.class);
+        for (JobState s : JobState.values()) {
+            m.put(s, 0L);
+        }
+        return m;
+    }
+
+    /** @return the job's executions, oldest first (empty if it never ran or does not exist) */
+    public List<AttemptView> attempts(JobId id) {
+        List<AttemptView> views = new ArrayList<>();
+        for (AttemptEntity a : em.createNamedQuery(AttemptEntity.BY_JOB, AttemptEntity.class)
+                .setParameter("jobId", id.toString()).getResultList()) {
+            views.add(new AttemptView(a.runNo(), a.attempt(), a.node(), a.startedAt(), a.finishedAt(),
+                    a.outcome() == null ? null : a.outcome().name(),
+                    a.errorCategory() == null ? null : a.errorCategory().name(), a.errorMessage(), a.stackTrace()));
+        }
+        return views;
+    }
+}

@@ -1,0 +1,158 @@
+package dev.dukequeue.engine.config;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Every tunable of the engine, with its MicroProfile Config key and default. Environment variables use the usual
+ * mapping ({@code dukequeue.workers} = {@code DUKEQUEUE_WORKERS}). Checked at start-up: a bad value stops the
+ * engine with a message naming the key.
+ */
+@ApplicationScoped
+public class EngineConfig {
+
+    @Inject
+    @ConfigProperty(name = "dukequeue.node.name", defaultValue = "")
+    String nodeName;
+
+    @Inject
+    @ConfigProperty(name = "dukequeue.workers", defaultValue = "8")
+    int workers;
+
+    @Inject
+    @ConfigProperty(name = "dukequeue.claim.batch", defaultValue = "32")
+    int claimBatch;
+
+    @Inject
+    @ConfigProperty(name = "dukequeue.poll.interval.ms", defaultValue = "500")
+    long pollIntervalMs;
+
+    @Inject
+    @ConfigProperty(name = "dukequeue.lease.duration.ms", defaultValue = "30000")
+    long leaseDurationMs;
+
+    @Inject
+    @ConfigProperty(name = "dukequeue.heartbeat.interval.ms", defaultValue = "10000")
+    long heartbeatIntervalMs;
+
+    @Inject
+    @ConfigProperty(name = "dukequeue.rescuer.interval.ms", defaultValue = "5000")
+    long rescuerIntervalMs;
+
+    @Inject
+    @ConfigProperty(name = "dukequeue.retry.backoff.base.ms", defaultValue = "1000")
+    long backoffBaseMs;
+
+    @Inject
+    @ConfigProperty(name = "dukequeue.retry.backoff.max.ms", defaultValue = "3600000")
+    long backoffMaxMs;
+
+    @Inject
+    @ConfigProperty(name = "dukequeue.payload.max.bytes", defaultValue = "1048576")
+    int payloadMaxBytes;
+
+    @Inject
+    @ConfigProperty(name = "dukequeue.submit.batch.max", defaultValue = "10000")
+    int submitBatchMax;
+
+    @Inject
+    @ConfigProperty(name = "dukequeue.shutdown.drain.ms", defaultValue = "10000")
+    long drainMs;
+
+    @Inject
+    @ConfigProperty(name = "dukequeue.demo.enabled", defaultValue = "false")
+    boolean demoEnabled;
+
+    @PostConstruct
+    void check() {
+        positive("dukequeue.workers", workers);
+        positive("dukequeue.claim.batch", claimBatch);
+        positive("dukequeue.poll.interval.ms", pollIntervalMs);
+        positive("dukequeue.lease.duration.ms", leaseDurationMs);
+        positive("dukequeue.heartbeat.interval.ms", heartbeatIntervalMs);
+        positive("dukequeue.rescuer.interval.ms", rescuerIntervalMs);
+        positive("dukequeue.retry.backoff.base.ms", backoffBaseMs);
+        positive("dukequeue.payload.max.bytes", payloadMaxBytes);
+        positive("dukequeue.submit.batch.max", submitBatchMax);
+        if (heartbeatIntervalMs * 2 > leaseDurationMs) {
+            throw new IllegalArgumentException("dukequeue.heartbeat.interval.ms (" + heartbeatIntervalMs
+                    + ") must be at most half of dukequeue.lease.duration.ms (" + leaseDurationMs
+                    + ") so that one missed heartbeat does not lose the lease");
+        }
+        if (backoffMaxMs < backoffBaseMs) {
+            throw new IllegalArgumentException("dukequeue.retry.backoff.max.ms must be >= dukequeue.retry.backoff.base.ms");
+        }
+    }
+
+    private static void positive(String key, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(key + " must be positive, got " + value);
+        }
+    }
+
+    /** @return the configured node name, or empty to use the host name */
+    public String nodeName() {
+        return nodeName;
+    }
+
+    /** @return how many jobs this node runs at once */
+    public int workers() {
+        return workers;
+    }
+
+    /** @return the most jobs claimed in one statement */
+    public int claimBatch() {
+        return claimBatch;
+    }
+
+    /** @return how long an idle dispatcher waits before looking for due jobs again */
+    public Duration pollInterval() {
+        return Duration.ofMillis(pollIntervalMs);
+    }
+
+    /** @return how long a lease lasts without renewal */
+    public Duration leaseDuration() {
+        return Duration.ofMillis(leaseDurationMs);
+    }
+
+    /** @return how often running jobs' leases are renewed */
+    public Duration heartbeatInterval() {
+        return Duration.ofMillis(heartbeatIntervalMs);
+    }
+
+    /** @return how often the rescuer looks for expired leases */
+    public Duration rescuerInterval() {
+        return Duration.ofMillis(rescuerIntervalMs);
+    }
+
+    public Duration backoffBase() {
+        return Duration.ofMillis(backoffBaseMs);
+    }
+
+    public Duration backoffMax() {
+        return Duration.ofMillis(backoffMaxMs);
+    }
+
+    /** @return the largest payload accepted, in UTF-8 bytes */
+    public int payloadMaxBytes() {
+        return payloadMaxBytes;
+    }
+
+    /** @return the most jobs accepted in one {@code submitAll} */
+    public int submitBatchMax() {
+        return submitBatchMax;
+    }
+
+    /** @return how long shutdown waits for running jobs before giving them back */
+    public Duration drain() {
+        return Duration.ofMillis(drainMs);
+    }
+
+    /** @return true if the demo handlers ({@code demo.*}) are active */
+    public boolean demoEnabled() {
+        return demoEnabled;
+    }
+}

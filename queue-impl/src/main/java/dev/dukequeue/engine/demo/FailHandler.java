@@ -1,0 +1,31 @@
+package dev.dukequeue.engine.demo;
+
+import dev.dukequeue.HandlesJob;
+import dev.dukequeue.JobContext;
+import dev.dukequeue.JobHandler;
+import dev.dukequeue.PermanentJobException;
+import dev.dukequeue.TemporaryJobException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+
+/**
+ * {@code demo.fail} {"times": n, "permanent": false}: fails its first n attempts (TEMPORARY, or PERMANENT when
+ * {@code permanent} is true), then succeeds with {"attempt": k}.
+ */
+@ApplicationScoped
+@DemoHandler
+@HandlesJob("demo.fail")
+public class FailHandler implements JobHandler<JsonObject> {
+
+    @Override
+    public Object handle(JsonObject payload, JobContext context) {
+        int times = payload == null ? Integer.MAX_VALUE : payload.getInt("times", Integer.MAX_VALUE);
+        boolean permanent = payload != null && payload.getBoolean("permanent", false);
+        if (context.attempt() <= times) {
+            String message = "demo.fail: failing attempt " + context.attempt() + " of the first " + times;
+            throw permanent ? new PermanentJobException(message) : new TemporaryJobException(message);
+        }
+        return Json.createObjectBuilder().add("attempt", context.attempt()).build();
+    }
+}

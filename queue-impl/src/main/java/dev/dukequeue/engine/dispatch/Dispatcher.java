@@ -1,0 +1,402 @@
+package dev.dukequeue.engine.dispatch;
+
+import dev.dukequeue.ErrorCategory;
+import dev.dukequeue.JobId;
+import dev.dukequeue.PermanentJobException;
+import dev.dukequeue.StopReason;
+import dev.dukequeue.TemporaryJobException;
+import dev.dukequeue.engine.config.EngineConfig;
+import dev.dukequeue.engine.job.AttemptOutcome;
+import dev.dukequeue.engine.job.ClaimedJob;
+import dev.dukequeue.engine.job.JobEvent;
+import dev.dukequeue.engine.job.Lease;
+import dev.dukequeue.engine.lifecycle.NodeIdentity;
+import dev.dukequeue.engine.retry.BackoffPolicy;
+import dev.dukequeue.engine.store.Failure;
+import dev.dukequeue.engine.store.JdbcJobStore;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/**
+ * Claims due jobs and runs them. One dispatcher thread claims at most as many jobs as there are free worker slots,
+ * in one statement; each job runs on a container-managed worker thread; a scheduler thread enforces execution
+ * timeouts and renews the leases of running jobs.
+ *
+ * <p>The dispatcher wakes at once when a local submission commits ({@link #wake()}) or a slot frees up, and polls
+ * every {@code dukequeue.poll.interval.ms} otherwise (jobs submitted on other nodes, delays and backoffs coming due).
+ *
+ * <p>Every outcome goes through the store's lease fence: an outcome arriving after the lease was lost (timeout,
+ * cancel, rescue) changes nothing and is logged as discarded.
+ */
+@ApplicationScoped
+public class Dispatcher {
+
+    private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
+
+    @Inject
+    JdbcJobStore store;
+
+    @Inject
+    HandlerRegistry registry;
+
+    @Inject
+    EngineConfig config;
+
+    @Inject
+    NodeIdentity node;
+
+    @Resource
+    ManagedThreadFactory threadFactory;
+
+    private final Map<JobId, Execution> running = new ConcurrentHashMap<>();
+    private final Object signal = new Object();
+    private final AtomicLong abandonedThreads = new AtomicLong();
+    private boolean woken;
+    private volatile boolean claiming;
+    private Semaphore slots;
+    private BackoffPolicy backoff;
+    private ExecutorService workers;
+    private ScheduledExecutorService scheduler;
+    private Thread loop;
+
+    /** Starts claiming. Called once by the engine's start-up. */
+    public synchronized void start() {
+        slots = new Semaphore(config.workers());
+        backoff = new BackoffPolicy(config.backoffBase(), config.backoffMax(), () -> ThreadLocalRandom.current().nextDouble());
+        // Unbounded threads, bounded by the slots: a hung handler keeps its thread, never a slot.
+        workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), threadFactory);
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, threadFactory);
+        timers.setRemoveOnCancelPolicy(true);
+        scheduler = timers;
+        long heartbeat = config.heartbeatInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::renewLeases, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+        claiming = true;
+        loop = threadFactory.newThread(this::claimLoop);
+        loop.setName("dukequeue-dispatcher");
+        loop.start();
+        LOG.info(() -> "dispatcher on node " + node.owner() + " started: " + config.workers() + " workers, types "
+                + registry.types());
+    }
+
+    /** Wakes the claim loop now (a submission committed, a slot freed). Cheap; safe from any thread. */
+    public void wake() {
+        synchronized (signal) {
+            woken = true;
+            signal.notifyAll();
+        }
+    }
+
+    private void awaitWake(long millis) throws InterruptedException {
+        synchronized (signal) {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+            while (!woken && claiming) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                TimeUnit.NANOSECONDS.timedWait(signal, left);
+            }
+            woken = false;
+        }
+    }
+
+    private void claimLoop() {
+        long failures = 0;
+        while (claiming) {
+            try {
+                int want = Math.min(slots.availablePermits(), config.claimBatch());
+                List<ClaimedJob> jobs = want > 0
+                        ? store.claim(node.owner(), registry.types(), want, config.leaseDuration().toMillis())
+                        : List.of();
+                failures = 0;
+                for (ClaimedJob job : jobs) {
+                    // Only this thread acquires, so the permits counted above are still there.
+                    slots.acquireUninterruptibly();
+                    launch(job);
+                }
+                if (want > 0 && jobs.size() == want) {
+                    continue; // a full batch: more may be due right now
+                }
+                awaitWake(config.pollInterval().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                failures++;
+                long pause = Math.min(config.pollInterval().toMillis() << Math.min(failures, 6), 30_000);
+                LOG.log(Level.WARNING, "node " + node.owner() + ": claiming failed (" + failures
+                        + " in a row), next try in " + pause + " ms: " + e.getMessage(), failures == 1 ? e : null);
+                try {
+                    awaitWake(pause);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void launch(ClaimedJob job) {
+        Execution execution = new Execution(job);
+        running.put(job.lease().jobId(), execution);
+        LOG.fine(() -> execution + ": SCHEDULED -> RUNNING on node " + node.owner());
+        execution.timeout = scheduler.schedule(() -> onTimeout(execution), job.timeoutMs(), TimeUnit.MILLISECONDS);
+        try {
+            workers.execute(() -> run(execution));
+        } catch (RejectedExecutionException e) {
+            if (execution.settle()) {
+                giveBack(execution, "node " + node.owner() + " is shutting down");
+            }
+        }
+    }
+
+    private void run(Execution execution) {
+        Object result = null;
+        Throwable thrown = null;
+        execution.bindThread(Thread.currentThread());
+        try {
+            result = registry.invoke(execution);
+        } catch (Throwable t) { // Errors included: a handler must never take the worker down with it
+            thrown = t;
+        } finally {
+            execution.unbindThread();
+            Thread.interrupted(); // clear a stop request's interrupt before this thread runs anything else
+        }
+        if (!execution.settle()) {
+            // Someone else (timeout, lost lease, cancel, shutdown) already settled it; the fence would refuse anyway.
+            abandonedThreads.decrementAndGet();
+            LOG.info(() -> execution + ": handler returned after " + execution.stopReason().map(Enum::name)
+                    .orElse("settlement") + "; its outcome is discarded");
+            return;
+        }
+        execution.timeout.cancel(false);
+        try {
+            if (thrown == null) {
+                succeed(execution, result);
+            } else {
+                fail(execution, thrown);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, execution + ": could not record the outcome (" + e.getMessage() + "); the job stays "
+                    + "RUNNING until its lease expires, then runs again", e);
+        } finally {
+            finish(execution);
+        }
+    }
+
+    private void succeed(Execution execution, Object result) {
+        String json;
+        try {
+            json = registry.resultJson(result);
+        } catch (RuntimeException e) {
+            fail(execution, new PermanentJobException("the handler's result cannot be mapped to JSON: " + e.getMessage(), e));
+            return;
+        }
+        if (store.complete(execution.lease(), json)) {
+            LOG.fine(() -> execution + ": RUNNING -> COMPLETED on node " + node.owner());
+        } else {
+            LOG.warning(() -> execution + ": completion refused, the lease was lost first (rescued, cancelled or "
+                    + "taken over); the result is discarded");
+        }
+    }
+
+    private void fail(Execution execution, Throwable thrown) {
+        if (execution.stopReason().orElse(null) == StopReason.SHUTDOWN) {
+            // The node's own shutdown made the handler give up: never the job's fault.
+            giveBack(execution, "node " + node.owner() + " shut down during the attempt (" + thrown + ")");
+            return;
+        }
+        ErrorCategory category = classify(thrown);
+        ClaimedJob job = execution.job;
+        JobEvent event = category == ErrorCategory.PERMANENT ? JobEvent.FAIL_PERMANENT
+                : job.lastAttempt() ? JobEvent.EXHAUST : JobEvent.FAIL_RETRYABLE;
+        long delay = event == JobEvent.FAIL_RETRYABLE ? backoff.delayMs(job.attempt()) : 0;
+        Level level = category == ErrorCategory.SYSTEM ? Level.WARNING : Level.INFO;
+        LOG.log(level, execution + " failed on node " + node.owner() + " (" + category + ", " + event
+                + (delay > 0 ? ", retry in " + delay + " ms" : "") + "): " + thrown, category == ErrorCategory.SYSTEM ? thrown : null);
+        if (!store.fail(execution.lease(), event, Failure.thrown(category, thrown), delay)) {
+            LOG.warning(() -> execution + ": failure refused, the lease was lost first; discarded");
+        }
+    }
+
+    /**
+     * Checked exceptions and {@link TemporaryJobException} are TEMPORARY (the world may change); unchecked exceptions
+     * and errors are SYSTEM (a bug or a broken runtime); {@link PermanentJobException} is PERMANENT.
+     */
+    static ErrorCategory classify(Throwable t) {
+        if (t instanceof PermanentJobException) {
+            return ErrorCategory.PERMANENT;
+        }
+        if (t instanceof TemporaryJobException || !(t instanceof RuntimeException || t instanceof Error)) {
+            return ErrorCategory.TEMPORARY;
+        }
+        return ErrorCategory.SYSTEM;
+    }
+
+    private void onTimeout(Execution execution) {
+        if (!execution.settle()) {
+            return;
+        }
+        abandon(execution, StopReason.TIMEOUT);
+        ClaimedJob job = execution.job;
+        JobEvent event = job.lastAttempt() ? JobEvent.EXHAUST : JobEvent.FAIL_RETRYABLE;
+        long delay = event == JobEvent.FAIL_RETRYABLE ? backoff.delayMs(job.attempt()) : 0;
+        String message = "execution timeout of " + job.timeoutMs() + " ms exceeded on node " + node.owner()
+                + "; handler interrupted and its worker slot replaced";
+        LOG.warning(() -> execution + ": " + message + " (" + event + ")");
+        try {
+            if (!store.fail(execution.lease(), event, Failure.observed(AttemptOutcome.TIMED_OUT, ErrorCategory.TIMEOUT,
+                    message), delay)) {
+                LOG.warning(() -> execution + ": timeout refused, the lease was lost first");
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, execution + ": could not record the timeout; the lease will expire", e);
+        } finally {
+            finish(execution);
+        }
+    }
+
+    private void renewLeases() {
+        List<Lease> leases = running.values().stream().filter(e -> !e.isSettled()).map(Execution::lease).toList();
+        if (leases.isEmpty()) {
+            return;
+        }
+        try {
+            Set<JobId> lost = store.renewLeases(leases, config.leaseDuration().toMillis());
+            for (JobId id : lost) {
+                Execution execution = running.get(id);
+                if (execution != null && execution.settle()) {
+                    LOG.warning(() -> execution + ": lease lost (cancelled, rescued or taken over); asking the handler "
+                            + "to stop");
+                    abandon(execution, StopReason.LEASE_LOST);
+                    finish(execution);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "node " + node.owner() + ": lease renewal of " + leases.size() + " job(s) failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A job running here was cancelled: stop its handler now and free its slot. The database already says
+     * CANCELLED, so whatever the handler returns is refused by the fence.
+     */
+    public void cancelled(JobId id) {
+        Execution execution = running.get(id);
+        if (execution != null && execution.settle()) {
+            abandon(execution, StopReason.CANCELLED);
+            finish(execution);
+        }
+    }
+
+    private void giveBack(Execution execution, String reason) {
+        try {
+            if (store.release(execution.lease(), reason)) {
+                LOG.info(() -> execution + ": RUNNING -> SCHEDULED (released, attempt not charged): " + reason);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, execution + ": could not release; its lease will expire and it runs again", e);
+        } finally {
+            finish(execution);
+        }
+    }
+
+    /** Settled by someone other than its worker: interrupt the handler; its thread counts as abandoned until it returns. */
+    private void abandon(Execution execution, StopReason reason) {
+        abandonedThreads.incrementAndGet();
+        execution.requestStop(reason, true);
+    }
+
+    private void finish(Execution execution) {
+        if (execution.timeout != null) {
+            execution.timeout.cancel(false);
+        }
+        running.remove(execution.jobId(), execution);
+        slots.release();
+        wake();
+    }
+
+    /**
+     * Stops claiming, asks running handlers to stop, waits up to the drain timeout for them, and gives back (without
+     * charging an attempt) the jobs still running after it.
+     */
+    public synchronized void stop() {
+        if (!claiming) {
+            return;
+        }
+        long start = System.nanoTime();
+        claiming = false;
+        wake();
+        try {
+            loop.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        int inFlight = running.size();
+        LOG.info(() -> "node " + node.owner() + ": stopped claiming; waiting up to " + config.drain().toMillis()
+                + " ms for " + inFlight + " running job(s)");
+        running.values().forEach(e -> e.requestStop(StopReason.SHUTDOWN, false));
+        long deadline = System.nanoTime() + config.drain().toNanos();
+        synchronized (signal) {
+            while (!running.isEmpty() && System.nanoTime() < deadline) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(signal, Math.min(deadline - System.nanoTime(), 100_000_000L));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        List<Execution> left = List.copyOf(running.values());
+        for (Execution execution : left) {
+            if (execution.settle()) {
+                abandon(execution, StopReason.SHUTDOWN);
+                giveBack(execution, "node " + node.owner() + " shut down before the handler finished");
+            }
+        }
+        scheduler.shutdownNow();
+        workers.shutdownNow();
+        LOG.info(() -> "node " + node.owner() + ": dispatcher stopped in " + (System.nanoTime() - start) / 1_000_000
+                + " ms; " + left.size() + " job(s) released");
+    }
+
+    /** @return how many jobs this node is running (its busy worker slots) */
+    public int runningCount() {
+        return running.size();
+    }
+
+    /** @return ids of the jobs this node is running */
+    public Set<JobId> runningJobs() {
+        return running.keySet().stream().collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** @return handler threads that were abandoned (timeout, lost lease, cancel) and have not returned */
+    public long abandonedThreads() {
+        return abandonedThreads.get();
+    }
+
+    /** @return true while the dispatcher claims work */
+    public boolean isClaiming() {
+        return claiming;
+    }
+}

@@ -1,0 +1,131 @@
+package dev.dukequeue.engine.dispatch;
+
+import dev.dukequeue.JobContext;
+import dev.dukequeue.JobId;
+import dev.dukequeue.StopReason;
+import dev.dukequeue.engine.job.ClaimedJob;
+import dev.dukequeue.engine.job.Lease;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One attempt of one job on this node, and the {@link JobContext} its handler sees.
+ *
+ * <p>Exactly one party settles an execution ({@link #settle()}): the worker when the handler returns, the timeout
+ * when it fires first, the heartbeat when the lease turns out to be lost, a local cancel, or shutdown. Only the
+ * settling party records an outcome and frees the worker slot, so a slot is freed exactly once even when a handler
+ * never returns.
+ */
+final class Execution implements JobContext {
+
+    final ClaimedJob job;
+    private final AtomicBoolean settled = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile StopReason stopReason;
+    private Thread thread;
+    private volatile boolean handlerReturned;
+    volatile Future<?> timeout;
+
+    Execution(ClaimedJob job) {
+        this.job = job;
+    }
+
+    Lease lease() {
+        return job.lease();
+    }
+
+    /** @return true for the one caller that gets to record this attempt's outcome */
+    boolean settle() {
+        return settled.compareAndSet(false, true);
+    }
+
+    boolean isSettled() {
+        return settled.get();
+    }
+
+    synchronized void bindThread(Thread t) {
+        this.thread = t;
+    }
+
+    /** The handler returned: from now on an interrupt would hit whatever the thread runs next, so none is sent. */
+    synchronized void unbindThread() {
+        this.thread = null;
+        this.handlerReturned = true;
+    }
+
+    /** @return true while a handler thread that was asked to stop has not returned */
+    boolean abandoned() {
+        return !handlerReturned;
+    }
+
+    /**
+     * Asks the handler to stop; the first reason wins.
+     *
+     * @param interrupt also interrupt the handler's thread (if it is still in the handler)
+     */
+    void requestStop(StopReason reason, boolean interrupt) {
+        synchronized (this) {
+            if (stopReason == null) {
+                stopReason = reason;
+            }
+            if (interrupt && thread != null) {
+                thread.interrupt();
+            }
+        }
+        stopped.countDown();
+    }
+
+    @Override
+    public JobId jobId() {
+        return job.lease().jobId();
+    }
+
+    @Override
+    public String type() {
+        return job.type();
+    }
+
+    @Override
+    public String queue() {
+        return job.queue();
+    }
+
+    @Override
+    public int attempt() {
+        return job.attempt();
+    }
+
+    @Override
+    public int maxAttempts() {
+        return job.maxAttempts();
+    }
+
+    @Override
+    public String payloadJson() {
+        return job.payloadJson();
+    }
+
+    @Override
+    public boolean stopRequested() {
+        return stopReason != null;
+    }
+
+    @Override
+    public Optional<StopReason> stopReason() {
+        return Optional.ofNullable(stopReason);
+    }
+
+    @Override
+    public boolean awaitStop(Duration duration) throws InterruptedException {
+        return stopped.await(duration.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public String toString() {
+        return "job " + jobId() + " (" + type() + ", attempt " + attempt() + "/" + maxAttempts() + ")";
+    }
+}

@@ -1,0 +1,37 @@
+package dev.dukequeue.engine.job;
+
+import java.util.Objects;
+
+/**
+ * A job this node has just leased, with everything its worker needs to run it.
+ *
+ * @param lease       the lease that fences every outcome of this attempt
+ * @param type        the job type
+ * @param queue       the queue
+ * @param priority    its priority
+ * @param seq         its submission sequence number (FIFO order within a priority)
+ * @param attempt     this attempt's number (1-based, since submission or the last re-drive)
+ * @param maxAttempts attempts allowed
+ * @param timeoutMs   the execution timeout of this attempt
+ * @param payloadJson the payload
+ */
+public record ClaimedJob(
+        Lease lease,
+        String type,
+        String queue,
+        int priority,
+        long seq,
+        int attempt,
+        int maxAttempts,
+        long timeoutMs,
+        String payloadJson) {
+
+    public ClaimedJob {
+        Objects.requireNonNull(lease, "lease");
+    }
+
+    /** @return true if a failure of this attempt leaves no attempt to retry with */
+    public boolean lastAttempt() {
+        return attempt >= maxAttempts;
+    }
+}

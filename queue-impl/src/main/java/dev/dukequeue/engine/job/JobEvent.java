@@ -1,0 +1,36 @@
+package dev.dukequeue.engine.job;
+
+/**
+ * What can happen to a job. Each event has exactly one target state; {@link JobTransitions} says from which
+ * states it may happen.
+ */
+public enum JobEvent {
+    /** Submitted with no unfinished dependencies. */
+    SUBMIT,
+    /** Submitted while waiting on dependencies. */
+    SUBMIT_PENDING,
+    /** Every dependency completed. */
+    DEPENDENCIES_MET,
+    /** A dependency ended without completing, or the job's lifetime ran out while it waited. */
+    DEPENDENCY_FAILED,
+    /** A node leased it. */
+    CLAIM,
+    /** The handler returned. */
+    SUCCEED,
+    /** The attempt failed (or timed out) and attempts remain: back to SCHEDULED with a backoff. */
+    FAIL_RETRYABLE,
+    /** The handler threw {@code PermanentJobException}. */
+    FAIL_PERMANENT,
+    /** The attempt failed and no attempts remain. */
+    EXHAUST,
+    /** The lease expired (the node died or stalled) and attempts remain. */
+    RESCUE,
+    /** The lease expired and no attempts remain (or the job killed its worker too often). */
+    RESCUE_EXHAUSTED,
+    /** The node gave the job back without charging an attempt (shutdown drain, start-up recovery). */
+    RELEASE,
+    /** Someone cancelled it. */
+    CANCEL,
+    /** Someone re-drove a FAILED or DEAD_LETTER job. */
+    REDRIVE
+}

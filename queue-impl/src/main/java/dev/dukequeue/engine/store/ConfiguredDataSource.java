@@ -1,0 +1,171 @@
+package dev.dukequeue.engine.store;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * The data source class behind {@code java:app/jdbc/dukequeue}: the container's pool creates its physical
+ * connections through it. It reads its settings through MicroProfile Config when they are first needed, so the
+ * same deployment runs on any database without repackaging:
+ *
+ * <ul>
+ *   <li>{@code dukequeue.db.url} ({@code DUKEQUEUE_DB_URL}): a {@code jdbc:postgresql:}, {@code jdbc:mariadb:} or
+ *       {@code jdbc:h2:} URL. Unset: an H2 file database {@code dukequeue} in the data directory.</li>
+ *   <li>{@code dukequeue.db.user}, {@code dukequeue.db.password}.</li>
+ *   <li>{@code dukequeue.data.dir} ({@code DUKEQUEUE_DATA_DIR}, default {@code ./data}).</li>
+ * </ul>
+ *
+ * <p>The embedded H2 database writes every commit through to the file ({@code WRITE_DELAY=0}), so an acknowledged
+ * job survives kill -9. MariaDB sessions run in UTC so that TIMESTAMP columns hold absolute instants.
+ */
+public class ConfiguredDataSource implements DataSource {
+
+    private static final Logger LOG = Logger.getLogger(ConfiguredDataSource.class.getName());
+
+    private volatile Target target;
+    private PrintWriter logWriter;
+    private int loginTimeout;
+
+    private record Target(Driver driver, String url, Properties properties) {
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        Target t = target();
+        Connection c = t.driver().connect(t.url(), t.properties());
+        if (c == null) {
+            throw new SQLException("the JDBC driver " + t.driver().getClass().getName() + " does not accept " + t.url());
+        }
+        return c;
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        return getConnection();
+    }
+
+    private Target target() throws SQLException {
+        Target t = target;
+        if (t == null) {
+            synchronized (this) {
+                t = target;
+                if (t == null) {
+                    t = resolve();
+                    target = t;
+                }
+            }
+        }
+        return t;
+    }
+
+    private static Target resolve() throws SQLException {
+        String url = setting("dukequeue.db.url").orElse(null);
+        Properties props = new Properties();
+        if (url == null) {
+            Path dir = Path.of(setting("dukequeue.data.dir").orElse("data")).toAbsolutePath().normalize();
+            try {
+                Files.createDirectories(dir);
+            } catch (java.io.IOException e) {
+                throw new SQLException("cannot create the data directory " + dir + ": " + e.getMessage(), e);
+            }
+            url = "jdbc:h2:file:" + dir.resolve("dukequeue") + ";WRITE_DELAY=0";
+            props.setProperty("user", setting("dukequeue.db.user").orElse("sa"));
+            props.setProperty("password", setting("dukequeue.db.password").orElse(""));
+        } else {
+            setting("dukequeue.db.user").ifPresent(v -> props.setProperty("user", v));
+            setting("dukequeue.db.password").ifPresent(v -> props.setProperty("password", v));
+        }
+        String driverClass = driverFor(url);
+        if (driverClass.startsWith("org.mariadb")) {
+            props.putIfAbsent("connectionTimeZone", "UTC");
+            props.putIfAbsent("forceConnectionTimeZoneToSession", "true");
+            props.putIfAbsent("preserveInstants", "true");
+        }
+        try {
+            Driver driver = (Driver) Class.forName(driverClass, true, ConfiguredDataSource.class.getClassLoader())
+                    .getDeclaredConstructor().newInstance();
+            String shown = url.replaceAll("password=[^;&]*", "password=***");
+            LOG.info(() -> "DukeQueue database: " + shown);
+            return new Target(driver, url, props);
+        } catch (ReflectiveOperationException e) {
+            throw new SQLException("JDBC driver " + driverClass + " for " + url + " is not on the classpath", e);
+        }
+    }
+
+    static String driverFor(String url) throws SQLException {
+        String u = url.toLowerCase(Locale.ROOT);
+        if (u.startsWith("jdbc:postgresql:")) {
+            return "org.postgresql.Driver";
+        }
+        if (u.startsWith("jdbc:mariadb:") || u.startsWith("jdbc:mysql:")) {
+            return "org.mariadb.jdbc.Driver";
+        }
+        if (u.startsWith("jdbc:h2:")) {
+            return "org.h2.Driver";
+        }
+        throw new SQLException("dukequeue.db.url must start with jdbc:postgresql:, jdbc:mariadb: or jdbc:h2:, got " + url);
+    }
+
+    /** MicroProfile Config when the runtime has it (the container); system properties and environment otherwise. */
+    static Optional<String> setting(String key) {
+        try {
+            return ConfigProvider.getConfig(ConfiguredDataSource.class.getClassLoader())
+                    .getOptionalValue(key, String.class).filter(v -> !v.isBlank());
+        } catch (RuntimeException | LinkageError noConfigRuntime) {
+            String value = System.getProperty(key);
+            if (value == null) {
+                value = System.getenv(key.toUpperCase(Locale.ROOT).replace('.', '_'));
+            }
+            return Optional.ofNullable(value).filter(v -> !v.isBlank());
+        }
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return logWriter;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+        this.logWriter = out;
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) {
+        this.loginTimeout = seconds;
+    }
+
+    @Override
+    public int getLoginTimeout() {
+        return loginTimeout;
+    }
+
+    @Override
+    public java.util.logging.Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        throw new SQLException("not a wrapper for " + iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) {
+        return iface.isInstance(this);
+    }
+}

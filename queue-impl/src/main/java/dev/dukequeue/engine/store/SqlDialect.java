@@ -1,0 +1,152 @@
+package dev.dukequeue.engine.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+
+/**
+ * What differs between the supported databases, kept small: the database clock, time arithmetic, whether a claim
+ * can be one {@code UPDATE ... RETURNING}, and how concurrent migrations are serialised.
+ */
+public enum SqlDialect {
+
+    POSTGRESQL("postgresql") {
+        @Override
+        String now() {
+            return "CURRENT_TIMESTAMP";
+        }
+
+        @Override
+        String plusMillisParam(String timestamp) {
+            return "(" + timestamp + " + CAST(? AS DOUBLE PRECISION) * INTERVAL '1 millisecond')";
+        }
+
+        @Override
+        boolean claimsWithReturning() {
+            return true;
+        }
+
+        @Override
+        void lockMigrations(Connection c) throws SQLException {
+            try (Statement s = c.createStatement()) {
+                s.execute("SELECT pg_advisory_lock(" + MIGRATION_LOCK_ID + ")");
+            }
+        }
+
+        @Override
+        void unlockMigrations(Connection c) throws SQLException {
+            try (Statement s = c.createStatement()) {
+                s.execute("SELECT pg_advisory_unlock(" + MIGRATION_LOCK_ID + ")");
+            }
+        }
+    },
+
+    H2("h2") {
+        @Override
+        String now() {
+            return "CURRENT_TIMESTAMP";
+        }
+
+        @Override
+        String plusMillisParam(String timestamp) {
+            return "DATEADD(MILLISECOND, CAST(? AS BIGINT), " + timestamp + ")";
+        }
+
+        @Override
+        boolean claimsWithReturning() {
+            return false;
+        }
+
+        @Override
+        void lockMigrations(Connection c) {
+            // An H2 file database is opened by one process only (its file lock); SchemaMigrator serialises
+            // callers within that process.
+        }
+
+        @Override
+        void unlockMigrations(Connection c) {
+            // see lockMigrations
+        }
+    },
+
+    MARIADB("mariadb") {
+        @Override
+        String now() {
+            return "CURRENT_TIMESTAMP(6)";
+        }
+
+        @Override
+        String plusMillisParam(String timestamp) {
+            return "TIMESTAMPADD(MICROSECOND, CAST(? AS SIGNED) * 1000, " + timestamp + ")";
+        }
+
+        @Override
+        boolean claimsWithReturning() {
+            return false;
+        }
+
+        @Override
+        void lockMigrations(Connection c) throws SQLException {
+            try (Statement s = c.createStatement();
+                 var rs = s.executeQuery("SELECT GET_LOCK('dukequeue.migrate', 120)")) {
+                if (!rs.next() || rs.getInt(1) != 1) {
+                    throw new SQLException("could not take the migration lock 'dukequeue.migrate' within 120 s");
+                }
+            }
+        }
+
+        @Override
+        void unlockMigrations(Connection c) throws SQLException {
+            try (Statement s = c.createStatement()) {
+                s.execute("SELECT RELEASE_LOCK('dukequeue.migrate')");
+            }
+        }
+    };
+
+    /** Arbitrary but fixed: the advisory lock key PostgreSQL nodes serialise migrations on. */
+    private static final long MIGRATION_LOCK_ID = 0x44756b6551L;
+
+    private final String folder;
+
+    SqlDialect(String folder) {
+        this.folder = folder;
+    }
+
+    /** @return the folder under {@code db/migration/} holding this dialect's migrations */
+    public String migrationFolder() {
+        return folder;
+    }
+
+    /** @return the SQL expression for the database's current time (used for every lease and due time) */
+    abstract String now();
+
+    /** @return SQL adding one bound parameter of milliseconds to {@code timestamp} */
+    abstract String plusMillisParam(String timestamp);
+
+    /** @return true if a claim can select, lock and update in one statement that returns the rows */
+    abstract boolean claimsWithReturning();
+
+    abstract void lockMigrations(Connection c) throws SQLException;
+
+    abstract void unlockMigrations(Connection c) throws SQLException;
+
+    /**
+     * Recognises the database behind a connection.
+     *
+     * @throws SQLException if it is none of the supported ones
+     */
+    public static SqlDialect of(Connection c) throws SQLException {
+        String product = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+        if (product.contains("postgres")) {
+            return POSTGRESQL;
+        }
+        if (product.contains("h2")) {
+            return H2;
+        }
+        if (product.contains("mariadb") || product.contains("mysql")) {
+            return MARIADB;
+        }
+        throw new SQLException("unsupported database '" + product + "': DukeQueue supports PostgreSQL, H2 and MariaDB");
+    }
+}

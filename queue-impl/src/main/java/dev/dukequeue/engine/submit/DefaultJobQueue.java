@@ -1,0 +1,124 @@
+package dev.dukequeue.engine.submit;
+
+import dev.dukequeue.InvalidJobRequestException;
+import dev.dukequeue.JobId;
+import dev.dukequeue.JobNotFoundException;
+import dev.dukequeue.JobQueue;
+import dev.dukequeue.JobReceipt;
+import dev.dukequeue.JobRequest;
+import dev.dukequeue.JobView;
+import dev.dukequeue.PayloadTooLargeException;
+import dev.dukequeue.engine.admin.JobSearch;
+import dev.dukequeue.engine.config.EngineConfig;
+import dev.dukequeue.engine.dispatch.Dispatcher;
+import dev.dukequeue.engine.job.JobEvent;
+import dev.dukequeue.engine.store.JdbcJobStore;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import jakarta.transaction.Transactional;
+import jakarta.transaction.Transactional.TxType;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@link JobQueue} applications inject. Submissions join the caller's JTA transaction (or run in their own) and
+ * wake this node's dispatcher once that transaction commits; rejections for bad input happen before any write and
+ * leave the caller's transaction intact.
+ */
+@ApplicationScoped
+public class DefaultJobQueue implements JobQueue {
+
+    @Inject
+    JdbcJobStore store;
+
+    @Inject
+    JobSearch search;
+
+    @Inject
+    Dispatcher dispatcher;
+
+    @Inject
+    EngineConfig config;
+
+    @Resource
+    TransactionSynchronizationRegistry transactions;
+
+    @Override
+    @Transactional(value = TxType.REQUIRED, dontRollbackOn = InvalidJobRequestException.class)
+    public JobReceipt submit(JobRequest request) {
+        if (request == null) {
+            throw new InvalidJobRequestException("request", "is required");
+        }
+        return submitAll(List.of(request)).get(0);
+    }
+
+    @Override
+    @Transactional(value = TxType.REQUIRED, dontRollbackOn = InvalidJobRequestException.class)
+    public List<JobReceipt> submitAll(List<JobRequest> requests) {
+        if (requests == null || requests.isEmpty()) {
+            throw new InvalidJobRequestException("jobs", "must contain at least one job");
+        }
+        if (requests.size() > config.submitBatchMax()) {
+            throw new InvalidJobRequestException("jobs", "must contain at most " + config.submitBatchMax()
+                    + " jobs, got " + requests.size());
+        }
+        for (int i = 0; i < requests.size(); i++) {
+            JobRequest r = requests.get(i);
+            String prefix = requests.size() == 1 ? "" : "jobs[" + i + "].";
+            if (r == null) {
+                throw new InvalidJobRequestException(prefix.isEmpty() ? "request" : "jobs[" + i + "]", "is required");
+            }
+            int bytes = r.payloadJson().getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > config.payloadMaxBytes()) {
+                throw new PayloadTooLargeException(prefix + "payload", "must be at most " + config.payloadMaxBytes()
+                        + " bytes (UTF-8), got " + bytes);
+            }
+        }
+        List<JobReceipt> receipts = store.insert(requests);
+        if (receipts.stream().anyMatch(JobReceipt::created)) {
+            wakeAfterCommit();
+        }
+        return receipts;
+    }
+
+    private void wakeAfterCommit() {
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+                // nothing to do
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    dispatcher.wake();
+                }
+            }
+        });
+    }
+
+    @Override
+    public Optional<JobView> find(JobId id) {
+        return search.find(id);
+    }
+
+    @Override
+    public JobView cancel(JobId id) {
+        store.apply(id, JobEvent.CANCEL);
+        // If it ran here, stop the handler now; on another node the next heartbeat finds the lease gone.
+        dispatcher.cancelled(id);
+        return search.find(id).orElseThrow(() -> new JobNotFoundException(id));
+    }
+
+    @Override
+    public JobView retry(JobId id) {
+        store.apply(id, JobEvent.REDRIVE);
+        dispatcher.wake();
+        return search.find(id).orElseThrow(() -> new JobNotFoundException(id));
+    }
+}

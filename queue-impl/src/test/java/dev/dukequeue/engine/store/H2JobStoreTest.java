@@ -1,0 +1,19 @@
+package dev.dukequeue.engine.store;
+
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcDataSource;
+
+class H2JobStoreTest extends JobStoreContract {
+
+    private static final JdbcDataSource H2 = new JdbcDataSource();
+
+    static {
+        H2.setURL("jdbc:h2:mem:dukequeue-store;DB_CLOSE_DELAY=-1");
+        H2.setUser("sa");
+    }
+
+    @Override
+    protected DataSource database() {
+        return H2;
+    }
+}

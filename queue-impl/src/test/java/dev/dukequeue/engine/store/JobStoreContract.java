@@ -1,0 +1,443 @@
+package dev.dukequeue.engine.store;
+
+import static dev.dukequeue.engine.store.JobFixtures.TYPE;
+import static dev.dukequeue.engine.store.JobFixtures.aJob;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.dukequeue.ErrorCategory;
+import dev.dukequeue.IllegalJobStateException;
+import dev.dukequeue.JobId;
+import dev.dukequeue.JobNotFoundException;
+import dev.dukequeue.JobReceipt;
+import dev.dukequeue.JobRequest;
+import dev.dukequeue.JobState;
+import dev.dukequeue.engine.job.AttemptOutcome;
+import dev.dukequeue.engine.job.ClaimedJob;
+import dev.dukequeue.engine.job.JobEvent;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The store's behaviour, one suite for every supported database: subclasses only say how to reach theirs. Runs the
+ * real SQL outside any container; {@link TxDataSource} plays the JTA transaction.
+ */
+abstract class JobStoreContract {
+
+    private static final long LEASE = 60_000;
+    private static final List<String> TYPES = List.of(TYPE);
+
+    protected TxDataSource tx;
+    protected JdbcJobStore store;
+
+    /** @return a data source on a fresh or reusable database of the subclass's kind */
+    protected abstract DataSource database();
+
+    @BeforeEach
+    void migrateAndEmpty() throws SQLException {
+        DataSource raw = database();
+        new SchemaMigrator(raw).migrate();
+        try (Connection c = raw.getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("DELETE FROM dq_attempt");
+            s.executeUpdate("DELETE FROM dq_job");
+        }
+        tx = new TxDataSource(raw);
+        store = new JdbcJobStore(tx);
+    }
+
+    private JobReceipt submit(JobRequest request) {
+        return tx.inTransaction(() -> store.insert(List.of(request))).get(0);
+    }
+
+    private List<ClaimedJob> claim(int limit) {
+        return claim("node-a#1", limit, LEASE);
+    }
+
+    private List<ClaimedJob> claim(String owner, int limit, long leaseMs) {
+        return tx.inTransaction(() -> store.claim(owner, TYPES, limit, leaseMs));
+    }
+
+    private Map<String, Object> row(JobId id) {
+        try (Connection c = database().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT state, attempt, run_count, finished_at, result,"
+                     + " last_error_category, lease_token, run_at FROM dq_job WHERE id = ?")) {
+            ps.setString(1, id.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                Map<String, Object> m = new HashMap<>();
+                m.put("state", JobState.valueOf(rs.getString(1)));
+                m.put("attempt", rs.getInt(2));
+                m.put("runCount", rs.getInt(3));
+                m.put("finished", rs.getTimestamp(4) != null);
+                m.put("result", rs.getString(5));
+                m.put("errorCategory", rs.getString(6));
+                m.put("leaseToken", rs.getString(7));
+                m.put("runAt", rs.getTimestamp(8).toInstant());
+                return m;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private JobState stateOf(JobId id) {
+        return (JobState) row(id).get("state");
+    }
+
+    private List<String> attemptOutcomes(JobId id) {
+        List<String> outcomes = new ArrayList<>();
+        try (Connection c = database().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT outcome FROM dq_attempt WHERE job_id = ? ORDER BY run_no")) {
+            ps.setString(1, id.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    outcomes.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return outcomes;
+    }
+
+    @Test
+    void submittedJobIsScheduledAndClaimedWithALeaseAndAnOpenAttempt() {
+        JobReceipt receipt = submit(aJob().build());
+        assertThat(receipt.created()).isTrue();
+        assertThat(stateOf(receipt.id())).isEqualTo(JobState.SCHEDULED);
+
+        List<ClaimedJob> claimed = claim(10);
+
+        assertThat(claimed).singleElement().satisfies(job -> {
+            assertThat(job.lease().jobId()).isEqualTo(receipt.id());
+            assertThat(job.attempt()).isEqualTo(1);
+            assertThat(job.lease().runNo()).isEqualTo(1);
+            assertThat(job.payloadJson()).isEqualTo("{\"n\":1}");
+        });
+        assertThat(stateOf(receipt.id())).isEqualTo(JobState.RUNNING);
+        assertThat(attemptOutcomes(receipt.id())).containsExactly((String) null);
+        assertThat(claim(10)).as("a leased job is not claimed twice").isEmpty();
+    }
+
+    @Test
+    void claimsTakeHighestPriorityFirstThenSubmissionOrder() {
+        JobId low = submit(aJob().priority(4).build()).id();
+        JobId first = submit(aJob().priority(1).build()).id();
+        JobId second = submit(aJob().priority(1).build()).id();
+        JobId top = submit(aJob().priority(0).build()).id();
+
+        List<JobId> order = claim(10).stream().map(j -> j.lease().jobId()).toList();
+
+        assertThat(order).containsExactly(top, first, second, low);
+    }
+
+    @Test
+    void claimTakesNoMoreThanTheFreeSlots() {
+        IntStream.range(0, 5).forEach(i -> submit(aJob().build()));
+        assertThat(claim(2)).hasSize(2);
+        assertThat(claim(0)).isEmpty();
+        assertThat(claim(10)).hasSize(3);
+    }
+
+    @Test
+    void delayedJobIsNotClaimedBeforeItIsDueOnTheDatabaseClock() {
+        JobId later = submit(aJob().delay(Duration.ofHours(1)).build()).id();
+        JobId past = submit(aJob().runAt(Instant.now().minusSeconds(5)).build()).id();
+        Instant dbNow = tx.inTransaction(store::databaseTime);
+
+        assertThat(claim(10)).extracting(j -> j.lease().jobId()).containsExactly(past);
+        assertThat((Instant) row(later).get("runAt")).isBetween(dbNow.plus(Duration.ofMinutes(59)),
+                dbNow.plus(Duration.ofMinutes(61)));
+    }
+
+    @Test
+    void onlyTypesWithAHandlerOnThisNodeAreClaimed() {
+        submit(JobRequest.builder("other.type").build());
+        assertThat(claim(10)).isEmpty();
+    }
+
+    @Test
+    void concurrentClaimersGetDisjointJobsAndEveryJobExactlyOnce() throws Exception {
+        int jobs = 300;
+        List<JobRequest> requests = IntStream.range(0, jobs).mapToObj(i -> aJob().build()).toList();
+        tx.inTransaction(() -> store.insert(requests));
+        Set<JobId> seen = ConcurrentHashMap.newKeySet();
+        List<JobId> duplicates = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> claimers = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                String owner = "node-" + t + "#1";
+                claimers.add(pool.submit(() -> {
+                    List<ClaimedJob> batch;
+                    do {
+                        batch = claim(owner, 7, LEASE);
+                        for (ClaimedJob j : batch) {
+                            if (!seen.add(j.lease().jobId())) {
+                                duplicates.add(j.lease().jobId());
+                            }
+                            assertThat(tx.inTransaction(() -> store.complete(j.lease(), null))).isTrue();
+                        }
+                    } while (!batch.isEmpty());
+                    return null;
+                }));
+            }
+            for (Future<?> f : claimers) {
+                f.get(2, TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(duplicates).isEmpty();
+        assertThat(seen).hasSize(jobs);
+    }
+
+    @Test
+    void completionWritesResultAndTerminalStateTogether() {
+        JobId id = submit(aJob().build()).id();
+        ClaimedJob job = claim(1).get(0);
+
+        assertThat(tx.inTransaction(() -> store.complete(job.lease(), "{\"ok\":true}"))).isTrue();
+
+        Map<String, Object> row = row(id);
+        assertThat(row.get("state")).isEqualTo(JobState.COMPLETED);
+        assertThat(row.get("result")).isEqualTo("{\"ok\":true}");
+        assertThat(row.get("finished")).isEqualTo(true);
+        assertThat(row.get("leaseToken")).isNull();
+        assertThat(attemptOutcomes(id)).containsExactly("SUCCEEDED");
+        assertThat(tx.inTransaction(() -> store.complete(job.lease(), "{\"again\":true}")))
+                .as("a second completion of the same lease").isFalse();
+        assertThat(row(id).get("result")).isEqualTo("{\"ok\":true}");
+    }
+
+    @Test
+    void workerThatLostItsLeaseCanNeverChangeTheJob() {
+        JobId id = submit(aJob().build()).id();
+        ClaimedJob stale = claim("node-a#1", 1, 1).get(0);
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                tx.inTransaction(() -> store.rescueExpiredLeases(10, attempt -> 0)).size() == 1);
+        assertThat(stateOf(id)).isEqualTo(JobState.SCHEDULED);
+        ClaimedJob fresh = claim("node-b#1", 1, LEASE).get(0);
+
+        assertThat(tx.inTransaction(() -> store.complete(stale.lease(), "{\"stale\":true}"))).isFalse();
+        assertThat(tx.inTransaction(() -> store.fail(stale.lease(), JobEvent.FAIL_PERMANENT,
+                Failure.observed(AttemptOutcome.FAILED, ErrorCategory.PERMANENT, "stale"), 0))).isFalse();
+        assertThat(tx.inTransaction(() -> store.release(stale.lease(), "stale"))).isFalse();
+        assertThat(tx.inTransaction(() -> store.renewLeases(List.of(stale.lease()), LEASE))).containsExactly(id);
+        assertThat(stateOf(id)).isEqualTo(JobState.RUNNING);
+
+        assertThat(tx.inTransaction(() -> store.complete(fresh.lease(), "{\"fresh\":true}"))).isTrue();
+        assertThat(row(id).get("result")).isEqualTo("{\"fresh\":true}");
+        assertThat(fresh.attempt()).isEqualTo(2);
+        assertThat(attemptOutcomes(id)).containsExactly("LEASE_EXPIRED", "SUCCEEDED");
+    }
+
+    @Test
+    void rescuerDeadLettersAJobWhoseLastAttemptLostItsLease() {
+        JobId id = submit(aJob().maxAttempts(1).build()).id();
+        claim("node-a#1", 1, 1);
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                !tx.inTransaction(() -> store.rescueExpiredLeases(10, attempt -> 0)).isEmpty());
+        assertThat(stateOf(id)).isEqualTo(JobState.DEAD_LETTER);
+        assertThat(row(id).get("errorCategory")).isEqualTo("SYSTEM");
+        assertThat(row(id).get("finished")).isEqualTo(true);
+    }
+
+    @Test
+    void rescuerLeavesLiveLeasesAlone() {
+        JobId id = submit(aJob().build()).id();
+        claim(1);
+        assertThat(tx.inTransaction(() -> store.rescueExpiredLeases(10, attempt -> 0))).isEmpty();
+        assertThat(stateOf(id)).isEqualTo(JobState.RUNNING);
+    }
+
+    @Test
+    void failedAttemptsRetryWithBackoffThenDeadLetter() {
+        JobId id = submit(aJob().maxAttempts(2).build()).id();
+        ClaimedJob first = claim(1).get(0);
+        Failure boom = Failure.thrown(ErrorCategory.TEMPORARY, new java.io.IOException("service down"));
+
+        assertThat(tx.inTransaction(() -> store.fail(first.lease(), JobEvent.FAIL_RETRYABLE, boom, 3_600_000))).isTrue();
+        assertThat(stateOf(id)).isEqualTo(JobState.SCHEDULED);
+        assertThat(claim(1)).as("backoff keeps it from running at once").isEmpty();
+
+        tx.inTransaction(() -> {
+            try (Connection c = tx.getConnection(); Statement s = c.createStatement()) {
+                s.executeUpdate("UPDATE dq_job SET run_at = created_at WHERE id = '" + id + "'");
+            }
+            return null;
+        });
+        ClaimedJob second = claim(1).get(0);
+        assertThat(second.attempt()).isEqualTo(2);
+        assertThat(second.lastAttempt()).isTrue();
+        assertThat(tx.inTransaction(() -> store.fail(second.lease(), JobEvent.EXHAUST, boom, 0))).isTrue();
+
+        assertThat(stateOf(id)).isEqualTo(JobState.DEAD_LETTER);
+        assertThat(row(id).get("finished")).isEqualTo(true);
+        assertThat(row(id).get("errorCategory")).isEqualTo("TEMPORARY");
+        assertThat(attemptOutcomes(id)).containsExactly("FAILED", "FAILED");
+    }
+
+    @Test
+    void permanentFailureEndsTheJobAtOnceWithItsStackTrace() throws SQLException {
+        JobId id = submit(aJob().build()).id();
+        ClaimedJob job = claim(1).get(0);
+
+        tx.inTransaction(() -> store.fail(job.lease(), JobEvent.FAIL_PERMANENT,
+                Failure.thrown(ErrorCategory.PERMANENT, new IllegalArgumentException("no such customer")), 0));
+
+        assertThat(stateOf(id)).isEqualTo(JobState.FAILED);
+        try (Connection c = database().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT error_category, error_message, stack_trace FROM dq_attempt"
+                     + " WHERE job_id = ?")) {
+            ps.setString(1, id.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("PERMANENT");
+                assertThat(rs.getString(2)).contains("no such customer");
+                assertThat(rs.getString(3)).contains("IllegalArgumentException").contains("JobStoreContract");
+            }
+        }
+    }
+
+    @Test
+    void releaseGivesTheJobBackWithoutChargingTheAttempt() {
+        JobId id = submit(aJob().build()).id();
+        ClaimedJob job = claim(1).get(0);
+
+        assertThat(tx.inTransaction(() -> store.release(job.lease(), "shutdown"))).isTrue();
+
+        assertThat(stateOf(id)).isEqualTo(JobState.SCHEDULED);
+        assertThat(row(id).get("attempt")).isEqualTo(0);
+        ClaimedJob again = claim(1).get(0);
+        assertThat(again.attempt()).isEqualTo(1);
+        assertThat(again.lease().runNo()).isEqualTo(2);
+        assertThat(attemptOutcomes(id)).containsExactly("RELEASED", null);
+    }
+
+    @Test
+    void cancellingARunningJobFencesOutItsLateCompletion() {
+        JobId id = submit(aJob().build()).id();
+        ClaimedJob job = claim(1).get(0);
+
+        assertThat(tx.inTransaction(() -> store.apply(id, JobEvent.CANCEL))).isEqualTo(JobState.CANCELLED);
+
+        assertThat(tx.inTransaction(() -> store.complete(job.lease(), "{}"))).isFalse();
+        assertThat(stateOf(id)).isEqualTo(JobState.CANCELLED);
+        assertThat(row(id).get("finished")).isEqualTo(true);
+        assertThat(attemptOutcomes(id)).containsExactly("CANCELLED");
+        assertThat(tx.inTransaction(() -> store.renewLeases(List.of(job.lease()), LEASE))).containsExactly(id);
+    }
+
+    @Test
+    void operatorEventsAreGuardedByTheTransitionTable() {
+        JobId id = submit(aJob().build()).id();
+        assertThatThrownBy(() -> tx.inTransaction(() -> store.apply(id, JobEvent.REDRIVE)))
+                .isInstanceOf(IllegalJobStateException.class).hasMessageContaining("SCHEDULED");
+        tx.inTransaction(() -> store.apply(id, JobEvent.CANCEL));
+        assertThatThrownBy(() -> tx.inTransaction(() -> store.apply(id, JobEvent.CANCEL)))
+                .isInstanceOf(IllegalJobStateException.class).hasMessageContaining("CANCELLED");
+        JobId unknown = JobId.random();
+        assertThatThrownBy(() -> tx.inTransaction(() -> store.apply(unknown, JobEvent.CANCEL)))
+                .isInstanceOf(JobNotFoundException.class).hasMessageContaining(unknown.toString());
+    }
+
+    @Test
+    void redriveGivesADeadJobAFreshBudgetAndKeepsItsHistory() {
+        JobId id = submit(aJob().maxAttempts(1).build()).id();
+        ClaimedJob job = claim(1).get(0);
+        tx.inTransaction(() -> store.fail(job.lease(), JobEvent.EXHAUST,
+                Failure.thrown(ErrorCategory.SYSTEM, new NullPointerException()), 0));
+
+        assertThat(tx.inTransaction(() -> store.apply(id, JobEvent.REDRIVE))).isEqualTo(JobState.SCHEDULED);
+
+        assertThat(row(id).get("attempt")).isEqualTo(0);
+        assertThat(row(id).get("finished")).isEqualTo(false);
+        ClaimedJob again = claim(1).get(0);
+        assertThat(again.attempt()).isEqualTo(1);
+        assertThat(again.lease().runNo()).isEqualTo(2);
+        assertThat(attemptOutcomes(id)).hasSize(2);
+    }
+
+    @Test
+    void heartbeatExtendsLiveLeasesAndReportsLostOnes() {
+        JobId kept = submit(aJob().build()).id();
+        JobId cancelled = submit(aJob().build()).id();
+        List<ClaimedJob> jobs = claim("node-a#1", 2, 1);
+        tx.inTransaction(() -> store.apply(cancelled, JobEvent.CANCEL));
+
+        Set<JobId> lost = tx.inTransaction(() -> store.renewLeases(jobs.stream().map(ClaimedJob::lease).toList(), LEASE));
+
+        assertThat(lost).containsExactly(cancelled);
+        assertThat(tx.inTransaction(() -> store.rescueExpiredLeases(10, a -> 0))).as("renewed lease is live").isEmpty();
+        assertThat(stateOf(kept)).isEqualTo(JobState.RUNNING);
+    }
+
+    @Test
+    void idempotencyKeyReturnsTheExistingJobInsteadOfASecond() {
+        JobReceipt first = submit(aJob().idempotencyKey("order-42").build());
+        JobReceipt second = submit(aJob().idempotencyKey("order-42").build());
+        JobReceipt otherQueue = submit(aJob().queue("other").idempotencyKey("order-42").build());
+
+        assertThat(second.created()).isFalse();
+        assertThat(second.id()).isEqualTo(first.id());
+        assertThat(otherQueue.created()).isTrue();
+        assertThat(otherQueue.id()).isNotEqualTo(first.id());
+    }
+
+    @Test
+    void batchInsertIsAllOrNothing() {
+        List<JobRequest> batch = List.of(aJob().build(), aJob().build());
+        assertThatThrownBy(() -> tx.inTransaction(() -> {
+            store.insert(batch);
+            throw new IllegalStateException("caller rolls back");
+        })).hasMessageContaining("caller rolls back");
+        assertThat(claim(10)).isEmpty();
+    }
+
+    @Test
+    void databaseRejectsARunningJobWithoutALeaseAndATerminalJobWithoutAFinishTime() throws SQLException {
+        JobId id = submit(aJob().build()).id();
+        try (Connection c = database().getConnection(); Statement s = c.createStatement()) {
+            assertThatThrownBy(() -> s.executeUpdate("UPDATE dq_job SET state = 'RUNNING' WHERE id = '" + id + "'"))
+                    .isInstanceOf(SQLException.class);
+            assertThatThrownBy(() -> s.executeUpdate("UPDATE dq_job SET state = 'COMPLETED' WHERE id = '" + id + "'"))
+                    .isInstanceOf(SQLException.class);
+            assertThatThrownBy(() -> s.executeUpdate("UPDATE dq_job SET state = 'LOST' WHERE id = '" + id + "'"))
+                    .isInstanceOf(SQLException.class);
+        }
+        assertThat(stateOf(id)).isEqualTo(JobState.SCHEDULED);
+    }
+
+    @Test
+    void migrationsRunOnceAndRecordTheirChecksums() throws SQLException {
+        assertThat(new SchemaMigrator(database()).migrate()).isZero();
+        try (Connection c = database().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM dq_schema_history")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(SchemaMigrator.MIGRATIONS.size());
+        }
+    }
+}

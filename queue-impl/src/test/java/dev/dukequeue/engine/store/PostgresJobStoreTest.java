@@ -1,0 +1,30 @@
+package dev.dukequeue.engine.store;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The store suite on a real PostgreSQL (embedded binaries from Maven; no installation, no Docker). */
+class PostgresJobStoreTest extends JobStoreContract {
+
+    private static EmbeddedPostgres postgres;
+
+    @BeforeAll
+    static void start() throws IOException {
+        postgres = EmbeddedPostgres.builder().start();
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @Override
+    protected DataSource database() {
+        return postgres.getPostgresDatabase();
+    }
+}

@@ -1,0 +1,29 @@
+package dev.dukequeue.engine.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class SchemaMigratorTest {
+
+    @Test
+    void everyDialectShipsEveryMigration() {
+        for (SqlDialect d : SqlDialect.values()) {
+            for (String file : SchemaMigrator.MIGRATIONS) {
+                assertThat(SchemaMigrator.read(d, file)).as(d + "/" + file).contains("CREATE TABLE");
+            }
+        }
+    }
+
+    @Test
+    void splitsStatementsAtLineEndSemicolonsAndDropsComments() {
+        assertThat(SchemaMigrator.statements("-- header\nCREATE TABLE a (x INT);\n\nCREATE INDEX i\n  ON a (x);\n"))
+                .containsExactly("CREATE TABLE a (x INT)", "CREATE INDEX i\n  ON a (x)");
+    }
+
+    @Test
+    void versionComesFromTheFileName() {
+        assertThat(SchemaMigrator.version("V1__jobs.sql")).isEqualTo(1);
+        assertThat(SchemaMigrator.version("V12__more.sql")).isEqualTo(12);
+    }
+}
