@@ -4,6 +4,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -15,8 +16,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class EngineConfig {
 
     @Inject
-    @ConfigProperty(name = "dukequeue.node.name", defaultValue = "")
-    String nodeName;
+    @ConfigProperty(name = "dukequeue.node.name")
+    Optional<String> nodeName;
 
     @Inject
     @ConfigProperty(name = "dukequeue.workers", defaultValue = "8")
@@ -94,8 +95,8 @@ public class EngineConfig {
     }
 
     /** @return the configured node name, or empty to use the host name */
-    public String nodeName() {
-        return nodeName;
+    public Optional<String> nodeName() {
+        return nodeName.filter(n -> !n.isBlank());
     }
 
     /** @return how many jobs this node runs at once */

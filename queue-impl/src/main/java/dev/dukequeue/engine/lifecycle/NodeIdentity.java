@@ -24,7 +24,7 @@ public class NodeIdentity {
 
     @PostConstruct
     void init() {
-        name = config.nodeName().isBlank() ? hostName() : config.nodeName();
+        name = config.nodeName().orElseGet(NodeIdentity::hostName);
         incarnation = UUID.randomUUID().toString().substring(0, 8);
     }
 

@@ -89,8 +89,8 @@ public final class SchemaMigrator {
             apply(c, dialect, file, version, text, checksum);
             count++;
         }
-        int applied = count;
-        LOG.log(applied > 0 ? java.util.logging.Level.INFO : java.util.logging.Level.FINE,
+        int appliedNow = count;
+        LOG.log(appliedNow > 0 ? java.util.logging.Level.INFO : java.util.logging.Level.FINE,
                 () -> "schema on " + dialect + " is at version " + version(MIGRATIONS.get(MIGRATIONS.size() - 1)));
         return count;
     }

@@ -1,0 +1,101 @@
+package dev.dukequeue.web.rest;
+
+import dev.dukequeue.IllegalJobStateException;
+import dev.dukequeue.InvalidJobRequestException;
+import dev.dukequeue.JobNotFoundException;
+import dev.dukequeue.JobQueueException;
+import dev.dukequeue.PayloadTooLargeException;
+import dev.dukequeue.web.rest.dto.BadRequestException;
+import dev.dukequeue.web.rest.dto.JobJson;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Maps every failure to a status code and a JSON body {error, field, message}; never an HTML error page. */
+public final class ErrorMappers {
+
+    private static final Logger LOG = Logger.getLogger(ErrorMappers.class.getName());
+
+    private ErrorMappers() {
+    }
+
+    static Response json(Response.Status status, String error, String field, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(JobJson.error(error, field, message)).build();
+    }
+
+    @Provider
+    public static class BadRequest implements ExceptionMapper<BadRequestException> {
+        @Override
+        public Response toResponse(BadRequestException e) {
+            return json(Response.Status.BAD_REQUEST, e.error(), e.field(), e.getMessage());
+        }
+    }
+
+    @Provider
+    public static class InvalidRequest implements ExceptionMapper<InvalidJobRequestException> {
+        @Override
+        public Response toResponse(InvalidJobRequestException e) {
+            Response.Status status = e instanceof PayloadTooLargeException
+                    ? Response.Status.REQUEST_ENTITY_TOO_LARGE : Response.Status.BAD_REQUEST;
+            return json(status, status == Response.Status.BAD_REQUEST ? "invalid_request" : "payload_too_large",
+                    e.field(), e.getMessage());
+        }
+    }
+
+    @Provider
+    public static class NotFound implements ExceptionMapper<JobNotFoundException> {
+        @Override
+        public Response toResponse(JobNotFoundException e) {
+            return json(Response.Status.NOT_FOUND, "not_found", "id", e.getMessage());
+        }
+    }
+
+    @Provider
+    public static class Conflict implements ExceptionMapper<IllegalJobStateException> {
+        @Override
+        public Response toResponse(IllegalJobStateException e) {
+            return json(Response.Status.CONFLICT, "illegal_state", "state", e.getMessage());
+        }
+    }
+
+    /** The store failed (database down, constraint broken): nothing was written; try again later. */
+    @Provider
+    public static class Unavailable implements ExceptionMapper<JobQueueException> {
+        @Override
+        public Response toResponse(JobQueueException e) {
+            LOG.log(Level.WARNING, "request failed in the engine: " + e.getMessage(), e);
+            return Response.status(Response.Status.SERVICE_UNAVAILABLE).header("Retry-After", "5")
+                    .type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(JobJson.error("unavailable", null, "the job store is unavailable: " + e.getMessage()))
+                    .build();
+        }
+    }
+
+    /** A transaction failed at commit (the database went away mid-request): nothing was written. */
+    @Provider
+    public static class TransactionFailed implements ExceptionMapper<jakarta.transaction.TransactionalException> {
+        @Override
+        public Response toResponse(jakarta.transaction.TransactionalException e) {
+            LOG.log(Level.WARNING, "transaction failed: " + e.getMessage(), e);
+            return Response.status(Response.Status.SERVICE_UNAVAILABLE).header("Retry-After", "5")
+                    .type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(JobJson.error("unavailable", null, "the transaction failed; nothing was written")).build();
+        }
+    }
+
+    /** JAX-RS's own errors (404 for an unknown path, 405, 415...) keep their status, with a JSON body. */
+    @Provider
+    public static class Web implements ExceptionMapper<WebApplicationException> {
+        @Override
+        public Response toResponse(WebApplicationException e) {
+            Response.StatusType status = e.getResponse().getStatusInfo();
+            return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(JobJson.error("http_" + status.getStatusCode(), null, status.getReasonPhrase())).build();
+        }
+    }
+}

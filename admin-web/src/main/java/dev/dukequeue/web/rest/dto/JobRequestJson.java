@@ -1,0 +1,166 @@
+package dev.dukequeue.web.rest.dto;
+
+import dev.dukequeue.InvalidJobRequestException;
+import dev.dukequeue.JobRequest;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads the JSON of {@code POST /jobs} and {@code POST /jobs/batch} into {@link JobRequest}s. Strict: an unknown
+ * field, a field of the wrong JSON type or a broken rule is a 400 naming the field, before anything is written.
+ */
+public final class JobRequestJson {
+
+    private static final Set<String> FIELDS = Set.of("type", "payload", "queue", "priority", "runAt", "delayMs",
+            "maxAttempts", "timeoutMs", "idempotencyKey");
+
+    private JobRequestJson() {
+    }
+
+    /** @return the body parsed as one JSON object */
+    public static JsonObject parseObject(String body) {
+        if (body == null || body.isBlank()) {
+            throw new BadRequestException("malformed_json", null, "the request body must be a JSON object");
+        }
+        try (JsonReader reader = Json.createReader(new StringReader(body))) {
+            JsonValue value = reader.readValue();
+            if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+                throw new BadRequestException("malformed_json", null, "the request body must be a JSON object");
+            }
+            return value.asJsonObject();
+        } catch (JsonException e) {
+            throw new BadRequestException("malformed_json", null, "the request body is not valid JSON: " + e.getMessage());
+        }
+    }
+
+    /** Reads one job request; field names in errors get {@code prefix} ({@code jobs[2].} in a batch). */
+    public static JobRequest read(JsonObject json, String prefix) {
+        for (String key : json.keySet()) {
+            if (!FIELDS.contains(key)) {
+                throw invalid(prefix + key, "is not a known field; known fields are " + FIELDS);
+            }
+        }
+        String type = string(json, "type", prefix);
+        if (type == null) {
+            throw invalid(prefix + "type", "is required");
+        }
+        JobRequest.Builder b = JobRequest.builder(type);
+        JsonValue payload = json.get("payload");
+        if (payload != null) {
+            b.payloadJson(payload.toString());
+        }
+        String queue = string(json, "queue", prefix);
+        if (queue != null) {
+            b.queue(queue);
+        }
+        Long priority = integer(json, "priority", prefix);
+        if (priority != null) {
+            b.priority(priority.intValue());
+        }
+        Long maxAttempts = integer(json, "maxAttempts", prefix);
+        if (maxAttempts != null) {
+            b.maxAttempts(maxAttempts.intValue());
+        }
+        Long timeoutMs = integer(json, "timeoutMs", prefix);
+        if (timeoutMs != null) {
+            b.timeout(Duration.ofMillis(timeoutMs));
+        }
+        String runAt = string(json, "runAt", prefix);
+        Long delayMs = integer(json, "delayMs", prefix);
+        if (runAt != null && delayMs != null) {
+            throw invalid(prefix + "runAt", "cannot be combined with delayMs");
+        }
+        if (runAt != null) {
+            try {
+                b.runAt(Instant.parse(runAt));
+            } catch (DateTimeParseException e) {
+                throw invalid(prefix + "runAt", "must be an ISO-8601 instant such as 2030-01-31T12:00:00Z");
+            }
+        }
+        if (delayMs != null) {
+            b.delay(Duration.ofMillis(delayMs));
+        }
+        String key = string(json, "idempotencyKey", prefix);
+        if (key != null) {
+            b.idempotencyKey(key);
+        }
+        try {
+            return b.build();
+        } catch (InvalidJobRequestException e) {
+            throw invalid(prefix + restName(e.field()), e.rule());
+        }
+    }
+
+    /** Reads {@code {"jobs": [ ... ]}}. */
+    public static List<JobRequest> readBatch(JsonObject json) {
+        for (String key : json.keySet()) {
+            if (!key.equals("jobs")) {
+                throw invalid(key, "is not a known field; a batch is {\"jobs\": [...]}");
+            }
+        }
+        JsonValue jobs = json.get("jobs");
+        if (!(jobs instanceof JsonArray array)) {
+            throw invalid("jobs", "is required and must be an array of job objects");
+        }
+        List<JobRequest> requests = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++) {
+            if (array.get(i).getValueType() != JsonValue.ValueType.OBJECT) {
+                throw invalid("jobs[" + i + "]", "must be a JSON object");
+            }
+            requests.add(read(array.getJsonObject(i), "jobs[" + i + "]."));
+        }
+        return requests;
+    }
+
+    /** The API's field names are the REST names, except for durations, which REST gives in milliseconds. */
+    private static String restName(String apiField) {
+        return switch (apiField) {
+            case "delay" -> "delayMs";
+            case "timeout" -> "timeoutMs";
+            default -> apiField;
+        };
+    }
+
+    private static String string(JsonObject json, String field, String prefix) {
+        JsonValue v = json.get(field);
+        if (v == null || v == JsonValue.NULL) {
+            return null;
+        }
+        if (!(v instanceof JsonString s)) {
+            throw invalid(prefix + field, "must be a string");
+        }
+        return s.getString();
+    }
+
+    private static Long integer(JsonObject json, String field, String prefix) {
+        JsonValue v = json.get(field);
+        if (v == null || v == JsonValue.NULL) {
+            return null;
+        }
+        if (!(v instanceof JsonNumber n) || !n.isIntegral()) {
+            throw invalid(prefix + field, "must be an integer");
+        }
+        try {
+            return n.longValueExact();
+        } catch (ArithmeticException e) {
+            throw invalid(prefix + field, "is out of range");
+        }
+    }
+
+    private static BadRequestException invalid(String field, String rule) {
+        return new BadRequestException("invalid_request", field, field + " " + rule);
+    }
+}

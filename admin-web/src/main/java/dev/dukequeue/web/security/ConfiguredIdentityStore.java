@@ -1,0 +1,27 @@
+package dev.dukequeue.web.security;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.security.enterprise.authentication.mechanism.http.BasicAuthenticationMechanismDefinition;
+import jakarta.security.enterprise.credential.UsernamePasswordCredential;
+import jakarta.security.enterprise.identitystore.CredentialValidationResult;
+import jakarta.security.enterprise.identitystore.IdentityStore;
+import java.util.Set;
+
+/**
+ * Validates HTTP Basic credentials against {@link AdminCredentials}; roles are returned as groups of the same name.
+ * Carries the mechanism definition because Jakarta Security only reads it from CDI beans.
+ */
+@ApplicationScoped
+@BasicAuthenticationMechanismDefinition(realmName = "DukeQueue")
+public class ConfiguredIdentityStore implements IdentityStore {
+
+    @Inject
+    AdminCredentials credentials;
+
+    public CredentialValidationResult validate(UsernamePasswordCredential credential) {
+        Set<String> roles = credentials.rolesFor(credential.getCaller(), credential.getPasswordAsString());
+        return roles.isEmpty() ? CredentialValidationResult.INVALID_RESULT
+                : new CredentialValidationResult(credential.getCaller(), roles);
+    }
+}
