@@ -6,7 +6,9 @@ package dev.dukequeue;
  *
  * <p><b>Payload.</b> The job's JSON payload is converted to {@code P} before the call: {@code String} receives the
  * raw JSON text, {@code jakarta.json.JsonValue} (or a subtype) the parsed JSON, and any other type is mapped with
- * JSON-B. A payload that cannot be converted fails the job with {@link ErrorCategory#PERMANENT}.
+ * JSON-B. A job submitted without a payload carries JSON {@code null}: handlers receive Java {@code null} (and
+ * {@code JsonValue.NULL} when {@code P} is {@code JsonValue}). A payload that cannot be converted fails the job with
+ * {@link ErrorCategory#PERMANENT}.
  *
  * <p><b>Outcome.</b> Returning ends the attempt successfully; the returned value (may be null) is stored as the
  * job's result, as JSON (a {@code JsonValue} as-is, anything else through JSON-B), in the same transaction that

@@ -1,6 +1,6 @@
 package dev.dukequeue;
 
-/** No job has the given id (it never existed, its submitting transaction rolled back, or retention purged it). */
+/** No job has the given id (it never existed, or its submitting transaction rolled back). */
 public class JobNotFoundException extends JobQueueException {
 
     private final JobId id;

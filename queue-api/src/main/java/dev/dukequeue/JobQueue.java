@@ -8,7 +8,8 @@ import java.util.Optional;
  *
  * <p><b>Transactions.</b> {@link #submit} and {@link #submitAll} join the caller's JTA transaction when there is
  * one: the job exists only if that transaction commits, and workers are woken after the commit. Without a
- * transaction each call runs in its own. The other methods always run in their own transaction.
+ * transaction each call runs in its own. {@link #find} reads in the caller's transaction when there is one (so it
+ * sees the caller's own submissions); {@link #cancel} and {@link #retry} always commit in a transaction of their own.
  *
  * <p><b>Errors.</b> Invalid requests are rejected before anything is written, with an
  * {@link InvalidJobRequestException} naming the field; these rejections do not mark the caller's transaction for

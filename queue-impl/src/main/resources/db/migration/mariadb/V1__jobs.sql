@@ -1,4 +1,5 @@
--- DukeQueue schema, version 1 (MariaDB 10.6+; timestamps are UTC: sessions run with time_zone = +00:00).
+-- DukeQueue schema, version 1 (MariaDB 10.6+). Times are DATETIME(6) in UTC, written with UTC_TIMESTAMP(6) and
+-- converted by the driver (connectionTimeZone=UTC, preserveInstants): no 2038 limit, no implicit ON UPDATE.
 -- States and "finished exactly when terminal" / "leased exactly when running" are enforced here too.
 
 CREATE SEQUENCE dq_job_seq;
@@ -17,14 +18,14 @@ CREATE TABLE dq_job (
     payload             MEDIUMTEXT   NOT NULL,
     result              MEDIUMTEXT,
     idempotency_key     VARCHAR(200),
-    created_at          TIMESTAMP(6) NOT NULL,
-    run_at              TIMESTAMP(6) NOT NULL,
-    started_at          TIMESTAMP(6) NULL,
-    finished_at         TIMESTAMP(6) NULL,
-    updated_at          TIMESTAMP(6) NOT NULL,
+    created_at          DATETIME(6)  NOT NULL,
+    run_at              DATETIME(6)  NOT NULL,
+    started_at          DATETIME(6)  NULL,
+    finished_at         DATETIME(6)  NULL,
+    updated_at          DATETIME(6)  NOT NULL,
     lease_owner         VARCHAR(200),
     lease_token         VARCHAR(36),
-    lease_expires_at    TIMESTAMP(6) NULL,
+    lease_expires_at    DATETIME(6)  NULL,
     last_error_category VARCHAR(16),
     last_error_message  VARCHAR(2000),
     version             BIGINT       NOT NULL DEFAULT 0,
@@ -50,8 +51,8 @@ CREATE TABLE dq_attempt (
     run_no          INTEGER      NOT NULL,
     attempt         INTEGER      NOT NULL,
     node            VARCHAR(200) NOT NULL,
-    started_at      TIMESTAMP(6) NOT NULL,
-    finished_at     TIMESTAMP(6) NULL,
+    started_at      DATETIME(6)  NOT NULL,
+    finished_at     DATETIME(6)  NULL,
     outcome         VARCHAR(16),
     error_category  VARCHAR(16),
     error_message   VARCHAR(2000),

@@ -56,7 +56,10 @@ public class JobsResource {
         return r.entity(JobJson.receipt(receipt)).build();
     }
 
-    /** Atomic: {"jobs": [...]} are all stored, or none (any invalid job rejects the whole batch with 400). */
+    /**
+     * Atomic: {"jobs": [...]} are all stored, or none (any invalid job rejects the whole batch with 400). 201 when at
+     * least one job was created; 200 when every job matched an existing idempotency key.
+     */
     @POST
     @Path("batch")
     @Consumes(MediaType.WILDCARD)
@@ -68,8 +71,9 @@ public class JobsResource {
         List<JobReceipt> receipts = queue.submitAll(requests);
         JsonArrayBuilder items = Json.createArrayBuilder();
         receipts.forEach(r -> items.add(JobJson.receipt(r)));
-        return Response.status(Response.Status.CREATED).entity(Json.createObjectBuilder().add("jobs", items).build())
-                .build();
+        boolean anyCreated = receipts.stream().anyMatch(JobReceipt::created);
+        return Response.status(anyCreated ? Response.Status.CREATED : Response.Status.OK)
+                .entity(Json.createObjectBuilder().add("jobs", items).build()).build();
     }
 
     @GET

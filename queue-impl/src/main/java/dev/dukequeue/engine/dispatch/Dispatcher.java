@@ -222,7 +222,7 @@ public class Dispatcher {
     private void fail(Execution execution, Throwable thrown) {
         if (execution.stopReason().orElse(null) == StopReason.SHUTDOWN) {
             // The node's own shutdown made the handler give up: never the job's fault.
-            giveBack(execution, "node " + node.owner() + " shut down during the attempt (" + thrown + ")");
+            release(execution, "node " + node.owner() + " shut down during the attempt (" + thrown + ")");
             return;
         }
         ErrorCategory category = classify(thrown);
@@ -309,15 +309,25 @@ public class Dispatcher {
         }
     }
 
+    /** Releases the job and frees its slot: for settlements outside the worker (shutdown, rejected launch). */
     private void giveBack(Execution execution, String reason) {
+        try {
+            release(execution, reason);
+        } finally {
+            finish(execution);
+        }
+    }
+
+    /** RUNNING -> SCHEDULED without charging the attempt; the caller frees the slot. */
+    private void release(Execution execution, String reason) {
         try {
             if (store.release(execution.lease(), reason)) {
                 LOG.info(() -> execution + ": RUNNING -> SCHEDULED (released, attempt not charged): " + reason);
+            } else {
+                LOG.warning(() -> execution + ": release refused, the lease was lost first; nothing to give back");
             }
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, execution + ": could not release; its lease will expire and it runs again", e);
-        } finally {
-            finish(execution);
         }
     }
 

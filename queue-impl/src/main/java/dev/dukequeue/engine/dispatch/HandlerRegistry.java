@@ -142,9 +142,12 @@ public class HandlerRegistry {
                 return json;
             }
             if (target instanceof Class<?> c && JsonValue.class.isAssignableFrom(c)) {
+                JsonValue value;
                 try (JsonReader reader = Json.createReader(new StringReader(json))) {
-                    return c.cast(reader.readValue());
+                    value = reader.readValue();
                 }
+                // A job without a payload carries JSON null: a JsonObject (or JsonArray...) handler receives null.
+                return value == JsonValue.NULL && c != JsonValue.class ? null : c.cast(value);
             }
             return jsonb.fromJson(json, target);
         } catch (JsonbException | JsonException | ClassCastException e) {

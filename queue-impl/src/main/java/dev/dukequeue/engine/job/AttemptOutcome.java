@@ -10,7 +10,7 @@ public enum AttemptOutcome {
     TIMED_OUT,
     /** The lease expired: the node died, stalled or lost the database. */
     LEASE_EXPIRED,
-    /** The node gave the job back (shutdown drain, start-up recovery) without charging the attempt. */
+    /** The node gave the job back (its shutdown outlasted the drain timeout) without charging the attempt. */
     RELEASED,
     /** The job was cancelled while this attempt ran. */
     CANCELLED

@@ -25,9 +25,9 @@ public enum JobEvent {
     EXHAUST,
     /** The lease expired (the node died or stalled) and attempts remain. */
     RESCUE,
-    /** The lease expired and no attempts remain (or the job killed its worker too often). */
+    /** The lease expired and no attempts remain. */
     RESCUE_EXHAUSTED,
-    /** The node gave the job back without charging an attempt (shutdown drain, start-up recovery). */
+    /** The node gave the job back without charging an attempt (its shutdown outlasted the drain timeout). */
     RELEASE,
     /** Someone cancelled it. */
     CANCEL,

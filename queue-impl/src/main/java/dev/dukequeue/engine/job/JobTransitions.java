@@ -17,9 +17,10 @@ import java.util.Set;
 
 /**
  * The state machine, as one table: for each event, the states it may happen in and the state it leads to.
- * Every state change in the engine asks this table first ({@link #target}), and the store's SQL derives its
- * {@code WHERE state IN (...)} guards from {@link #sources}, so the table, the code and the SQL cannot drift.
- * {@code docs/state-machine.md} draws it.
+ * Every state change in the engine asks this table first ({@link #target}); the store's statements then guard on
+ * the same source state in SQL ({@code AND state = 'RUNNING' AND lease_token = ?} for moves out of RUNNING,
+ * {@code AND state = 'SCHEDULED'} for claims, the row's locked state for operator events), so a transition the table
+ * refuses never reaches the database and one that lost a race changes no row. {@code docs/state-machine.md} draws it.
  */
 public final class JobTransitions {
 

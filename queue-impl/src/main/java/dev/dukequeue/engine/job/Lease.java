@@ -10,7 +10,8 @@ import java.util.Objects;
  *
  * @param jobId the job
  * @param owner the node incarnation holding it
- * @param token the claim's unique token
+ * @param token the claim's token: new at every claim (shared by the jobs claimed in one statement; the fence
+ *              matches id and token together)
  * @param runNo the attempt row this claim opened (counts every claim of the job, never reset)
  */
 public record Lease(JobId jobId, String owner, String token, int runNo) {

@@ -10,8 +10,8 @@ import java.util.UUID;
 
 /**
  * Who this node is: a stable name ({@code dukequeue.node.name}, default the host name) and an incarnation that is
- * new at every start. Leases are owned by {@code name#incarnation}, so a restarted node can tell its own earlier
- * leases from those of other live nodes.
+ * new at every start. Leases are owned by {@code name#incarnation}, so the owner of every lease (and of every attempt
+ * in the history) names the exact process that held it.
  */
 @ApplicationScoped
 public class NodeIdentity {

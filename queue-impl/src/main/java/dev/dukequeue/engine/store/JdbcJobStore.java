@@ -79,12 +79,16 @@ public class JdbcJobStore {
             JobSql q = sql(c);
             List<JobReceipt> receipts = new ArrayList<>(requests.size());
             JobState initial = JobTransitions.target(null, JobEvent.SUBMIT);
+            // A key repeated inside one batch means the same job: the later requests get the first one's receipt.
+            java.util.Map<String, JobReceipt> batchKeys = new java.util.HashMap<>();
             try (PreparedStatement find = c.prepareStatement(q.findByIdempotencyKey);
                  PreparedStatement insert = c.prepareStatement(q.insertJob)) {
                 int batched = 0;
                 for (JobRequest r : requests) {
-                    if (r.idempotencyKey() != null) {
-                        JobReceipt existing = existing(find, r);
+                    String batchKey = r.idempotencyKey() == null ? null : r.queue() + "\u0000" + r.idempotencyKey();
+                    if (batchKey != null) {
+                        JobReceipt seen = batchKeys.get(batchKey);
+                        JobReceipt existing = seen != null ? new JobReceipt(seen.id(), seen.state(), false) : existing(find, r);
                         if (existing != null) {
                             receipts.add(existing);
                             continue;
@@ -109,7 +113,11 @@ public class JdbcJobStore {
                     insert.setLong(i, r.delay() == null ? 0 : r.delay().toMillis());
                     insert.addBatch();
                     batched++;
-                    receipts.add(new JobReceipt(id, initial, true));
+                    JobReceipt receipt = new JobReceipt(id, initial, true);
+                    receipts.add(receipt);
+                    if (batchKey != null) {
+                        batchKeys.put(batchKey, receipt);
+                    }
                 }
                 if (batched > 0) {
                     insert.executeBatch();
@@ -280,7 +288,8 @@ public class JdbcJobStore {
     }
 
     /**
-     * Gives a RUNNING job back without charging the attempt (graceful shutdown, start-up recovery): SCHEDULED, due now.
+     * Gives a RUNNING job back without charging the attempt (a graceful shutdown that outlasted the drain timeout):
+     * SCHEDULED, due now.
      *
      * @return false if the lease was lost: nothing changed
      */
@@ -438,7 +447,8 @@ public class JdbcJobStore {
                 }
             }
             if (!JobTransitions.allows(current, event)) {
-                throw new IllegalJobStateException(id, current, event.name().toLowerCase(), JobTransitions.sources(event));
+                throw new IllegalJobStateException(id, current, event == JobEvent.CANCEL ? "cancel" : "retry",
+                        JobTransitions.sources(event));
             }
             JobState target = JobTransitions.target(current, event);
             try (PreparedStatement ps = c.prepareStatement(event == JobEvent.CANCEL ? q.cancel : q.redrive)) {

@@ -73,7 +73,7 @@ public enum SqlDialect {
     MARIADB("mariadb") {
         @Override
         String now() {
-            return "CURRENT_TIMESTAMP(6)";
+            return "UTC_TIMESTAMP(6)"; // DATETIME columns hold UTC whatever the session's time zone
         }
 
         @Override

@@ -154,6 +154,36 @@ abstract class JobStoreContract {
     }
 
     @Test
+    void anUncommittedSubmissionNeitherBlocksNorIsSeenByClaims() throws Exception {
+        JobId committed = submit(aJob().build()).id();
+        java.util.concurrent.CountDownLatch inserted = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        ExecutorService app = Executors.newSingleThreadExecutor();
+        try {
+            // An application transaction that submitted a job and is still busy with its own work.
+            Future<?> open = app.submit(() -> tx.inTransaction(() -> {
+                store.insert(List.of(aJob().priority(0).build()));
+                inserted.countDown();
+                release.await(1, TimeUnit.MINUTES);
+                throw new IllegalStateException("the application rolls back");
+            }));
+            assertThat(inserted.await(30, TimeUnit.SECONDS)).isTrue();
+
+            long start = System.nanoTime();
+            List<ClaimedJob> claimed = claim(10);
+            long waitedMs = (System.nanoTime() - start) / 1_000_000;
+
+            assertThat(claimed).extracting(j -> j.lease().jobId()).containsExactly(committed);
+            assertThat(waitedMs).as("claim must skip, not wait for, the open transaction's row").isLessThan(5_000);
+            release.countDown();
+            assertThatThrownBy(open::get).hasMessageContaining("rolls back");
+        } finally {
+            release.countDown();
+            app.shutdownNow();
+        }
+    }
+
+    @Test
     void claimTakesNoMoreThanTheFreeSlots() {
         IntStream.range(0, 5).forEach(i -> submit(aJob().build()));
         assertThat(claim(2)).hasSize(2);
@@ -405,6 +435,16 @@ abstract class JobStoreContract {
         assertThat(second.id()).isEqualTo(first.id());
         assertThat(otherQueue.created()).isTrue();
         assertThat(otherQueue.id()).isNotEqualTo(first.id());
+    }
+
+    @Test
+    void aKeyRepeatedInsideOneBatchMeansOneJob() {
+        List<JobReceipt> receipts = tx.inTransaction(() -> store.insert(List.of(
+                aJob().idempotencyKey("same").build(), aJob().build(), aJob().idempotencyKey("same").build())));
+
+        assertThat(receipts).extracting(JobReceipt::created).containsExactly(true, true, false);
+        assertThat(receipts.get(2).id()).isEqualTo(receipts.get(0).id());
+        assertThat(claim(10)).hasSize(2);
     }
 
     @Test

@@ -1,0 +1,348 @@
+package dev.dukequeue.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.dukequeue.ErrorCategory;
+import dev.dukequeue.JobId;
+import dev.dukequeue.JobQueue;
+import dev.dukequeue.JobReceipt;
+import dev.dukequeue.JobRequest;
+import dev.dukequeue.JobState;
+import dev.dukequeue.JobView;
+import dev.dukequeue.PayloadTooLargeException;
+import dev.dukequeue.IllegalJobStateException;
+import dev.dukequeue.engine.admin.AttemptView;
+import dev.dukequeue.engine.admin.JobSearch;
+import dev.dukequeue.engine.dispatch.Dispatcher;
+import dev.dukequeue.engine.job.ClaimedJob;
+import dev.dukequeue.engine.lease.JobRescuer;
+import dev.dukequeue.engine.store.JdbcJobStore;
+import dev.dukequeue.it.handlers.Switchboard;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.inject.Inject;
+import jakarta.transaction.UserTransaction;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The queue's behaviour inside a real Payara Micro, on the real WAR. Subclasses pick the database; every test
+ * method runs in the server (JTA, CDI, EJB timers and managed threads are the container's own).
+ */
+@ExtendWith(ArquillianExtension.class)
+public abstract class QueueBehaviour {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    @Inject
+    JobQueue queue;
+
+    @Inject
+    JobSearch search;
+
+    @Inject
+    JdbcJobStore store;
+
+    @Inject
+    JobRescuer rescuer;
+
+    @Inject
+    Dispatcher dispatcher;
+
+    @Inject
+    Switchboard switchboard;
+
+    @Resource
+    UserTransaction transaction;
+
+    @Resource
+    ManagedExecutorService executor;
+
+    private static String key() {
+        return UUID.randomUUID().toString();
+    }
+
+    private JobView job(JobId id) {
+        return queue.find(id).orElseThrow();
+    }
+
+    private JobView awaitState(JobId id, JobState state) {
+        await().atMost(PATIENCE).until(() -> job(id).state() == state);
+        return job(id);
+    }
+
+    @Test
+    void jobSubmittedInARolledBackTransactionNeverExistsNorRuns() throws Exception {
+        transaction.begin();
+        JobReceipt receipt;
+        boolean visibleInside;
+        try {
+            receipt = queue.submit(JobRequest.builder("test.count").build());
+            visibleInside = queue.find(receipt.id()).isPresent();
+        } finally {
+            transaction.rollback();
+        }
+
+        assertThat(visibleInside).as("visible inside its own transaction").isTrue();
+
+        assertThat(queue.find(receipt.id())).isEmpty();
+        JobId marker = queue.submit(JobRequest.builder("test.count").build()).id();
+        awaitState(marker, JobState.COMPLETED); // the dispatcher had every chance to run the rolled-back job
+        assertThat(switchboard.executions(receipt.id().toString())).isZero();
+    }
+
+    @Test
+    void jobSubmittedInACommittedTransactionRunsToCompletionWithItsResult() throws Exception {
+        transaction.begin();
+        JobId id = queue.submit(JobRequest.builder("demo.echo").payloadJson("{\"order\":42}").build()).id();
+        transaction.commit();
+
+        JobView done = awaitState(id, JobState.COMPLETED);
+        assertThat(done.resultJson()).isEqualTo("{\"order\":42}");
+        assertThat(done.attempt()).isEqualTo(1);
+        assertThat(done.finishedAt()).isNotNull();
+        assertThat(search.attempts(id)).singleElement().satisfies(a -> {
+            assertThat(a.outcome()).isEqualTo("SUCCEEDED");
+            assertThat(a.node()).startsWith("it-");
+        });
+    }
+
+    @Test
+    void rejectedSubmissionLeavesTheCallersTransactionUsable() throws Exception {
+        transaction.begin();
+        JobId kept = queue.submit(JobRequest.builder("test.count").build()).id();
+        String tooBig = "\"" + "x".repeat(70_000) + "\"";
+        assertThatThrownBy(() -> queue.submit(JobRequest.builder("test.count").payloadJson(tooBig).build()))
+                .isInstanceOf(PayloadTooLargeException.class).hasMessageContaining("payload");
+        transaction.commit();
+
+        awaitState(kept, JobState.COMPLETED);
+    }
+
+    @Test
+    void submitAllIsAtomic() throws Exception {
+        transaction.begin();
+        List<JobReceipt> receipts = queue.submitAll(List.of(JobRequest.builder("test.count").build(),
+                JobRequest.builder("test.count").build()));
+        transaction.rollback();
+        assertThat(receipts).allSatisfy(r -> assertThat(queue.find(r.id())).isEmpty());
+
+        List<JobReceipt> committed = queue.submitAll(List.of(JobRequest.builder("test.count").build(),
+                JobRequest.builder("test.count").build()));
+        committed.forEach(r -> awaitState(r.id(), JobState.COMPLETED));
+    }
+
+    @Test
+    void temporaryFailuresAreRetriedWithBackoffUntilTheJobSucceeds() {
+        JobId id = queue.submit(JobRequest.builder("demo.fail").payloadJson("{\"times\":2}").maxAttempts(5).build()).id();
+
+        JobView done = awaitState(id, JobState.COMPLETED);
+
+        assertThat(done.attempt()).isEqualTo(3);
+        List<AttemptView> attempts = search.attempts(id);
+        assertThat(attempts).extracting(AttemptView::outcome).containsExactly("FAILED", "FAILED", "SUCCEEDED");
+        assertThat(attempts.get(0).category()).isEqualTo("TEMPORARY");
+        assertThat(attempts.get(1).startedAt()).as("the retry waited for its backoff")
+                .isAfter(attempts.get(0).finishedAt());
+    }
+
+    @Test
+    void exhaustedJobIsDeadLetteredAndARedriveRunsItAgain() {
+        String key = key();
+        switchboard.setFailing(key, true);
+        JobId id = queue.submit(JobRequest.builder("test.flaky").payload(key).maxAttempts(2).build()).id();
+
+        JobView dead = awaitState(id, JobState.DEAD_LETTER);
+        assertThat(dead.lastError().category()).isEqualTo(ErrorCategory.TEMPORARY);
+        assertThat(dead.lastError().message()).contains("is down");
+        assertThat(dead.attempt()).isEqualTo(2);
+
+        switchboard.setFailing(key, false);
+        assertThat(queue.retry(id).state()).isEqualTo(JobState.SCHEDULED);
+        JobView done = awaitState(id, JobState.COMPLETED);
+        assertThat(done.attempt()).isEqualTo(1);
+        assertThat(search.attempts(id)).extracting(AttemptView::outcome).containsExactly("FAILED", "FAILED", "SUCCEEDED");
+    }
+
+    @Test
+    void permanentFailureFailsAtOnceWithoutRetry() {
+        JobId id = queue.submit(JobRequest.builder("demo.fail").payloadJson("{\"times\":9,\"permanent\":true}")
+                .maxAttempts(5).build()).id();
+
+        JobView failed = awaitState(id, JobState.FAILED);
+
+        assertThat(failed.attempt()).isEqualTo(1);
+        assertThat(failed.lastError().category()).isEqualTo(ErrorCategory.PERMANENT);
+        assertThat(search.attempts(id)).hasSize(1);
+    }
+
+    @Test
+    void aThrowableFromTheHandlerIsASystemFailureThatIsRetriedWithItsStackTraceKept() {
+        JobId id = queue.submit(JobRequest.builder("test.error").build()).id();
+
+        JobView done = awaitState(id, JobState.COMPLETED);
+
+        AttemptView panic = search.attempts(id).get(0);
+        assertThat(panic.category()).isEqualTo("SYSTEM");
+        assertThat(panic.stackTrace()).contains("AssertionError").contains("ErrorThrowingHandler");
+        assertThat(done.resultJson()).isEqualTo("\"recovered on attempt 2\"");
+    }
+
+    @Test
+    void hungHandlersTimeOutAndTheirWorkerSlotsAreReplaced() {
+        List<JobId> hung = IntStream.range(0, 4)
+                .mapToObj(i -> queue.submit(JobRequest.builder("demo.hang").timeout(Duration.ofMillis(400))
+                        .maxAttempts(1).build()).id())
+                .toList();
+        hung.forEach(id -> awaitState(id, JobState.DEAD_LETTER));
+
+        // Four workers, four handlers that never return: work still gets done.
+        JobId after = queue.submit(JobRequest.builder("test.count").build()).id();
+        awaitState(after, JobState.COMPLETED);
+        assertThat(job(hung.get(0)).lastError().category()).isEqualTo(ErrorCategory.TIMEOUT);
+        assertThat(dispatcher.abandonedThreads()).isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    void manyJobsRacedForBySeveralDispatchersEachRunAndCompleteExactlyOnce() throws Exception {
+        String queueName = "race-" + UUID.randomUUID().toString().substring(0, 8);
+        List<JobRequest> requests = IntStream.range(0, 300)
+                .mapToObj(i -> JobRequest.builder("test.count").queue(queueName).build()).toList();
+        List<JobReceipt> receipts = queue.submitAll(requests);
+
+        // Three more claimers with identities of their own race this node's dispatcher for the same rows.
+        List<Future<Integer>> racers = new ArrayList<>();
+        for (int r = 0; r < 3; r++) {
+            String owner = "racer-" + r + "#it";
+            racers.add(executor.submit(() -> {
+                int done = 0;
+                for (int round = 0; round < 200; round++) {
+                    List<ClaimedJob> batch = store.claim(owner, Set.of("test.count"), 5, 30_000);
+                    for (ClaimedJob j : batch) {
+                        switchboard.executed(j.lease().jobId().toString());
+                        assertThat(store.complete(j.lease(), "{\"by\":\"" + owner + "\"}")).isTrue();
+                        done++;
+                    }
+                    if (batch.isEmpty() && search.countsByQueueAndState().get(queueName).get(JobState.SCHEDULED) == 0) {
+                        break;
+                    }
+                }
+                return done;
+            }));
+        }
+        int byRacers = 0;
+        for (Future<Integer> f : racers) {
+            byRacers += f.get(2, TimeUnit.MINUTES);
+        }
+
+        await().atMost(PATIENCE).until(() -> search.countsByQueueAndState().get(queueName).get(JobState.COMPLETED) == 300);
+        for (JobReceipt r : receipts) {
+            assertThat(switchboard.executions(r.id().toString())).as("executions of " + r.id()).isEqualTo(1);
+        }
+        assertThat(byRacers).as("the racers really raced").isBetween(0, 300);
+    }
+
+    @Test
+    void aWorkerThatLostItsLeaseCannotCompleteTheJob() {
+        JobId id = queue.submit(JobRequest.builder("test.unhandled").build()).id();
+        ClaimedJob stalled = store.claim("stalled#1", Set.of("test.unhandled"), 1, 200).get(0);
+        assertThat(stalled.lease().jobId()).isEqualTo(id);
+
+        // The node stalls past its lease: the rescuer (an EJB timer) takes the job back.
+        JobView rescued = awaitState(id, JobState.SCHEDULED);
+        assertThat(rescued.lastError().category()).isEqualTo(ErrorCategory.SYSTEM);
+        assertThat(rescued.lastError().message()).contains("lease expired").contains("stalled#1");
+        ClaimedJob fresh = store.claim("healthy#1", Set.of("test.unhandled"), 1, 30_000).get(0);
+
+        assertThat(store.complete(stalled.lease(), "{\"stale\":true}")).isFalse();
+        assertThat(job(id).state()).isEqualTo(JobState.RUNNING);
+        assertThat(store.complete(fresh.lease(), "{\"fresh\":true}")).isTrue();
+        assertThat(job(id).resultJson()).isEqualTo("{\"fresh\":true}");
+        assertThat(search.attempts(id)).extracting(AttemptView::outcome).containsExactly("LEASE_EXPIRED", "SUCCEEDED");
+    }
+
+    @Test
+    void rescuerDeadLettersAJobWhoseLastAttemptsNodeDied() {
+        JobId id = queue.submit(JobRequest.builder("test.unhandled").maxAttempts(1).build()).id();
+        store.claim("dead#1", Set.of("test.unhandled"), 1, 200);
+
+        JobView dead = awaitState(id, JobState.DEAD_LETTER);
+
+        assertThat(dead.lastError().message()).contains("no attempts left");
+        assertThat(rescuer.rescuedTotal()).isPositive();
+    }
+
+    @Test
+    void runningJobsKeepTheirLeaseThroughHeartbeatsLongerThanTheLeaseDuration() throws Exception {
+        String key = key();
+        JobId id = queue.submit(JobRequest.builder("test.block").payload(key).build()).id();
+        assertThat(switchboard.started(key).await(30, TimeUnit.SECONDS)).isTrue();
+
+        // The lease lasts 3 s: wait until the database clock is well past two lease durations while the rescuer
+        // runs every 0.5 s.
+        java.time.Instant startedAt = job(id).startedAt();
+        await().atMost(PATIENCE).until(() -> store.databaseTime().isAfter(startedAt.plusSeconds(7)));
+        assertThat(job(id).state()).isEqualTo(JobState.RUNNING);
+        assertThat(search.attempts(id)).hasSize(1);
+
+        queue.cancel(id);
+        assertThat(switchboard.exited(key).await(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void cancellingARunningJobInterruptsItAndItsLateResultIsDiscarded() throws Exception {
+        String key = key();
+        JobId id = queue.submit(JobRequest.builder("test.block").payload(key).build()).id();
+        assertThat(switchboard.started(key).await(30, TimeUnit.SECONDS)).isTrue();
+
+        JobView cancelled = queue.cancel(id);
+
+        assertThat(cancelled.state()).isEqualTo(JobState.CANCELLED);
+        assertThat(switchboard.exited(key).await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(switchboard.note(key)).isEqualTo("interrupted:CANCELLED");
+        assertThat(job(id).state()).isEqualTo(JobState.CANCELLED);
+        assertThat(job(id).resultJson()).isNull();
+        assertThatThrownBy(() -> queue.cancel(id)).isInstanceOf(IllegalJobStateException.class);
+    }
+
+    @Test
+    void cancellingAScheduledJobKeepsItFromRunning() {
+        JobId id = queue.submit(JobRequest.builder("test.count").delay(Duration.ofMinutes(10)).build()).id();
+
+        assertThat(queue.cancel(id).state()).isEqualTo(JobState.CANCELLED);
+        assertThat(job(id).finishedAt()).isNotNull();
+        assertThatThrownBy(() -> queue.retry(id)).isInstanceOf(IllegalJobStateException.class);
+    }
+
+    @Test
+    void delayedJobWaitsForItsTimeOnTheDatabaseClock() {
+        JobId id = queue.submit(JobRequest.builder("test.count").delay(Duration.ofSeconds(2)).build()).id();
+        JobView scheduled = job(id);
+        assertThat(Duration.between(scheduled.createdAt(), scheduled.runAt())).isBetween(Duration.ofMillis(1990),
+                Duration.ofMillis(2010));
+
+        JobView done = awaitState(id, JobState.COMPLETED);
+        assertThat(done.startedAt()).isAfterOrEqualTo(scheduled.runAt());
+    }
+
+    @Test
+    void idempotencyKeyReturnsTheFirstJob() {
+        String key = key();
+        JobReceipt first = queue.submit(JobRequest.builder("test.count").idempotencyKey(key).build());
+        JobReceipt second = queue.submit(JobRequest.builder("test.count").idempotencyKey(key).build());
+
+        assertThat(second.created()).isFalse();
+        assertThat(second.id()).isEqualTo(first.id());
+    }
+}

@@ -1,0 +1,220 @@
+package dev.dukequeue.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.junit.jupiter.api.Test;
+
+/** The REST API over real HTTP, from outside the server: status codes, bodies and authentication. */
+public abstract class RestApiBehaviour extends QueueBehaviour {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    @ArquillianResource
+    URL base;
+
+    private record Reply(int status, String body, HttpResponse<String> raw) {
+        JsonObject json() {
+            try (JsonReader r = Json.createReader(new StringReader(body))) {
+                return r.readObject();
+            }
+        }
+    }
+
+    private Reply call(String method, String path, String body, String user, String password) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base.toString() + "api/v1" + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                .header("Content-Type", "application/json");
+        if (user != null) {
+            b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                    (user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        }
+        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Reply(r.statusCode(), r.body(), r);
+    }
+
+    private Reply admin(String method, String path, String body) throws Exception {
+        return call(method, path, body, "admin", Deployments.ADMIN_PASSWORD);
+    }
+
+    @Test
+    @RunAsClient
+    void everyEndpointAnswers401WithoutValidCredentials() throws Exception {
+        String id = "00000000-0000-0000-0000-000000000000";
+        for (String[] endpoint : new String[][] {{"GET", "/jobs"}, {"POST", "/jobs"}, {"GET", "/jobs/" + id},
+                {"POST", "/jobs/" + id + "/cancel"}, {"POST", "/jobs/" + id + "/retry"}, {"GET", "/stats"},
+                {"POST", "/jobs/batch"}, {"GET", "/jobs/" + id + "/attempts"}}) {
+            assertThat(call(endpoint[0], endpoint[1], "{}", null, null).status()).as(endpoint[0] + " " + endpoint[1])
+                    .isEqualTo(401);
+            assertThat(call(endpoint[0], endpoint[1], "{}", "admin", "wrong").status()).isEqualTo(401);
+        }
+        assertThat(call("GET", "/stats", null, null, null).raw().headers().firstValue("WWW-Authenticate"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("Basic"));
+    }
+
+    @Test
+    @RunAsClient
+    void submittedJobIsCreatedAndCanBeReadUntilCompleted() throws Exception {
+        Reply created = admin("POST", "/jobs", "{\"type\":\"demo.echo\",\"payload\":{\"a\":[1,2]},\"priority\":1,"
+                + "\"maxAttempts\":3,\"timeoutMs\":5000,\"queue\":\"rest\"}");
+
+        assertThat(created.status()).isEqualTo(201);
+        String id = created.json().getString("id");
+        assertThat(created.json().getString("state")).isEqualTo("SCHEDULED");
+        assertThat(created.raw().headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/jobs/" + id));
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                admin("GET", "/jobs/" + id, null).json().getString("state").equals("COMPLETED"));
+        JsonObject job = admin("GET", "/jobs/" + id, null).json();
+        assertThat(job.getString("type")).isEqualTo("demo.echo");
+        assertThat(job.getString("queue")).isEqualTo("rest");
+        assertThat(job.getInt("priority")).isEqualTo(1);
+        assertThat(job.getInt("attempts")).isEqualTo(1);
+        assertThat(job.getInt("maxAttempts")).isEqualTo(3);
+        assertThat(job.getJsonObject("payload").toString()).isEqualTo("{\"a\":[1,2]}");
+        assertThat(job.getJsonObject("result").toString()).isEqualTo("{\"a\":[1,2]}");
+        assertThat(job.isNull("lastError")).isTrue();
+        assertThat(job.getString("createdAt")).isNotBlank();
+        assertThat(job.getString("finishedAt")).isNotBlank();
+    }
+
+    @Test
+    @RunAsClient
+    void invalidRequestsAre400NamingTheFieldAndNothingIsStored() throws Exception {
+        long before = admin("GET", "/stats", null).json().getJsonObject("totals").getJsonNumber("SCHEDULED").longValue();
+        String[][] cases = {
+            {"{\"type\":\"demo.echo\",\"priority\":7}", "priority"},
+            {"{\"type\":\"demo.echo\",\"priority\":\"high\"}", "priority"},
+            {"{\"payload\":{}}", "type"},
+            {"{\"type\":\"bad type!\"}", "type"},
+            {"{\"type\":\"demo.echo\",\"maxAttempts\":0}", "maxAttempts"},
+            {"{\"type\":\"demo.echo\",\"timeoutMs\":-5}", "timeoutMs"},
+            {"{\"type\":\"demo.echo\",\"delayMs\":-1}", "delayMs"},
+            {"{\"type\":\"demo.echo\",\"runAt\":\"tomorrow\"}", "runAt"},
+            {"{\"type\":\"demo.echo\",\"runAt\":\"2030-01-01T00:00:00Z\",\"delayMs\":5}", "runAt"},
+            {"{\"type\":\"demo.echo\",\"queue\":\"no spaces\"}", "queue"},
+            {"{\"type\":\"demo.echo\",\"colour\":\"red\"}", "colour"},
+            {"{\"jobs\":[]}", "jobs"},
+        };
+        for (String[] c : cases) {
+            Reply r = admin("POST", "/jobs", c[0]);
+            assertThat(r.status()).as(c[0]).isEqualTo(400);
+            assertThat(r.json().getString("field")).as(c[0]).isEqualTo(c[1]);
+            assertThat(r.json().getString("message")).as(c[0]).startsWith(c[1]);
+            assertThat(r.json().getString("error")).isEqualTo("invalid_request");
+        }
+        Reply batch = admin("POST", "/jobs/batch", "{\"jobs\":[{\"type\":\"demo.echo\"},{\"type\":\"demo.echo\",\"priority\":9}]}");
+        assertThat(batch.status()).isEqualTo(400);
+        assertThat(batch.json().getString("field")).isEqualTo("jobs[1].priority");
+        long after = admin("GET", "/stats", null).json().getJsonObject("totals").getJsonNumber("SCHEDULED").longValue();
+        assertThat(after).isEqualTo(before);
+    }
+
+    @Test
+    @RunAsClient
+    void malformedJsonIs400AndOversizedPayloadIs413() throws Exception {
+        for (String body : new String[] {"{\"type\":", "not json", "[1,2]", ""}) {
+            Reply r = admin("POST", "/jobs", body);
+            assertThat(r.status()).as(body).isEqualTo(400);
+            assertThat(r.json().getString("error")).isEqualTo("malformed_json");
+        }
+        Reply big = admin("POST", "/jobs", "{\"type\":\"demo.echo\",\"payload\":\"" + "x".repeat(70_000) + "\"}");
+        assertThat(big.status()).isEqualTo(413);
+        assertThat(big.json().getString("field")).isEqualTo("payload");
+    }
+
+    @Test
+    @RunAsClient
+    void unknownJobIs404AndAMalformedIdIs400() throws Exception {
+        assertThat(admin("GET", "/jobs/6f1c2a3e-0000-4000-8000-000000000000", null).status()).isEqualTo(404);
+        assertThat(admin("POST", "/jobs/6f1c2a3e-0000-4000-8000-000000000000/cancel", null).status()).isEqualTo(404);
+        Reply bad = admin("GET", "/jobs/not-a-uuid", null);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().getString("field")).isEqualTo("id");
+    }
+
+    @Test
+    @RunAsClient
+    void cancelAndRetryFollowTheStateMachine() throws Exception {
+        String id = admin("POST", "/jobs", "{\"type\":\"demo.echo\",\"delayMs\":600000}").json().getString("id");
+        assertThat(admin("POST", "/jobs/" + id + "/retry", null).status()).as("retry of a SCHEDULED job").isEqualTo(409);
+        Reply cancelled = admin("POST", "/jobs/" + id + "/cancel", null);
+        assertThat(cancelled.status()).isEqualTo(200);
+        assertThat(cancelled.json().getString("state")).isEqualTo("CANCELLED");
+        Reply again = admin("POST", "/jobs/" + id + "/cancel", null);
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.json().getString("error")).isEqualTo("illegal_state");
+
+        String dead = admin("POST", "/jobs", "{\"type\":\"demo.fail\",\"payload\":{\"times\":1},\"maxAttempts\":1}")
+                .json().getString("id");
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                admin("GET", "/jobs/" + dead, null).json().getString("state").equals("DEAD_LETTER"));
+        Reply redriven = admin("POST", "/jobs/" + dead + "/retry", null);
+        assertThat(redriven.status()).isEqualTo(200);
+        // The dispatcher is woken by the re-drive and may already have claimed the job when the reply is read.
+        assertThat(redriven.json().getString("state")).isIn("SCHEDULED", "RUNNING", "DEAD_LETTER");
+        // demo.fail counts attempts, which the re-drive reset: the new attempt fails again, as its payload says.
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                admin("GET", "/jobs/" + dead + "/attempts", null).json().getJsonArray("items").size() == 2
+                        && admin("GET", "/jobs/" + dead, null).json().getString("state").equals("DEAD_LETTER"));
+    }
+
+    @Test
+    @RunAsClient
+    void listingIsFilteredAndPagesThroughEveryJobOnce() throws Exception {
+        String queueName = "page-" + System.nanoTime();
+        StringBuilder jobs = new StringBuilder("{\"jobs\":[");
+        for (int i = 0; i < 7; i++) {
+            jobs.append(i == 0 ? "" : ",").append("{\"type\":\"demo.echo\",\"queue\":\"").append(queueName)
+                    .append("\",\"delayMs\":600000}");
+        }
+        Reply batch = admin("POST", "/jobs/batch", jobs.append("]}").toString());
+        assertThat(batch.status()).isEqualTo(201);
+        assertThat(batch.json().getJsonArray("jobs")).hasSize(7);
+
+        java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonObject page = admin("GET", "/jobs?queue=" + queueName + "&state=scheduled&limit=3"
+                    + (cursor == null ? "" : "&cursor=" + cursor), null).json();
+            page.getJsonArray("items").forEach(v -> seen.add(v.asJsonObject().getString("id")));
+            cursor = page.isNull("nextCursor") ? null : page.getString("nextCursor");
+            pages++;
+        } while (cursor != null);
+        assertThat(seen).hasSize(7);
+        assertThat(pages).isEqualTo(3);
+        assertThat(admin("GET", "/jobs?limit=0", null).status()).isEqualTo(400);
+        assertThat(admin("GET", "/jobs?state=LOST", null).json().getString("field")).isEqualTo("state");
+        assertThat(admin("GET", "/jobs?cursor=abc", null).json().getString("field")).isEqualTo("cursor");
+        JsonObject stats = admin("GET", "/stats", null).json();
+        assertThat(stats.getJsonObject("queues").getJsonObject(queueName).getInt("SCHEDULED")).isEqualTo(7);
+    }
+
+    @Test
+    @RunAsClient
+    void duplicateIdempotencyKeyAnswers200WithTheFirstJob() throws Exception {
+        String body = "{\"type\":\"demo.echo\",\"idempotencyKey\":\"order-" + System.nanoTime() + "\"}";
+        Reply first = admin("POST", "/jobs", body);
+        Reply second = admin("POST", "/jobs", body);
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(second.status()).isEqualTo(200);
+        assertThat(second.json().getString("id")).isEqualTo(first.json().getString("id"));
+        assertThat(second.json().getBoolean("created")).isFalse();
+    }
+}
