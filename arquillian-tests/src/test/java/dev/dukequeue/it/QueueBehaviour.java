@@ -270,7 +270,11 @@ public abstract class QueueBehaviour {
         JobView rescued = awaitState(id, JobState.SCHEDULED);
         assertThat(rescued.lastError().category()).isEqualTo(ErrorCategory.SYSTEM);
         assertThat(rescued.lastError().message()).contains("lease expired").contains("stalled#1");
-        ClaimedJob fresh = store.claim("healthy#1", Set.of(type), 1, 30_000).get(0);
+        // The rescue scheduled a retry after a backoff: another node claims it once it is due.
+        java.util.concurrent.atomic.AtomicReference<ClaimedJob> claimed = new java.util.concurrent.atomic.AtomicReference<>();
+        await().atMost(PATIENCE).until(() -> store.claim("healthy#1", Set.of(type), 1, 30_000).stream()
+                .peek(claimed::set).findFirst().isPresent());
+        ClaimedJob fresh = claimed.get();
 
         assertThat(store.complete(stalled.lease(), "{\"stale\":true}")).isFalse();
         assertThat(job(id).state()).isEqualTo(JobState.RUNNING);
