@@ -63,6 +63,18 @@ public final class ErrorMappers {
         }
     }
 
+    /** The database circuit is open or the store could not take the request: nothing was written. */
+    @Provider
+    public static class QueueUnavailable implements ExceptionMapper<dev.dukequeue.QueueUnavailableException> {
+        @Override
+        public Response toResponse(dev.dukequeue.QueueUnavailableException e) {
+            return Response.status(Response.Status.SERVICE_UNAVAILABLE)
+                    .header("Retry-After", Math.max(1, e.retryAfter().toSeconds()))
+                    .type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(JobJson.error("unavailable", null, e.getMessage())).build();
+        }
+    }
+
     /** The store failed (database down, constraint broken): nothing was written; try again later. */
     @Provider
     public static class Unavailable implements ExceptionMapper<JobQueueException> {

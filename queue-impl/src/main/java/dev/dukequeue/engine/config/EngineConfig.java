@@ -67,6 +67,18 @@ public class EngineConfig {
     @ConfigProperty(name = "dukequeue.demo.enabled", defaultValue = "false")
     boolean demoEnabled;
 
+    @Inject
+    @ConfigProperty(name = "dukequeue.poison.lease-losses", defaultValue = "3")
+    int poisonLeaseLosses;
+
+    @Inject
+    @ConfigProperty(name = "dukequeue.startup.retry.max.ms", defaultValue = "30000")
+    long startupRetryMaxMs;
+
+    @Inject
+    @ConfigProperty(name = "dukequeue.startup.exit-on-fatal", defaultValue = "false")
+    boolean exitOnFatal;
+
     @PostConstruct
     void check() {
         positive("dukequeue.workers", workers);
@@ -78,6 +90,11 @@ public class EngineConfig {
         positive("dukequeue.retry.backoff.base.ms", backoffBaseMs);
         positive("dukequeue.payload.max.bytes", payloadMaxBytes);
         positive("dukequeue.submit.batch.max", submitBatchMax);
+        positive("dukequeue.poison.lease-losses", poisonLeaseLosses);
+        positive("dukequeue.startup.retry.max.ms", startupRetryMaxMs);
+        if (drainMs < 0) {
+            throw new IllegalArgumentException("dukequeue.shutdown.drain.ms must be zero or positive, got " + drainMs);
+        }
         if (heartbeatIntervalMs * 2 > leaseDurationMs) {
             throw new IllegalArgumentException("dukequeue.heartbeat.interval.ms (" + heartbeatIntervalMs
                     + ") must be at most half of dukequeue.lease.duration.ms (" + leaseDurationMs
@@ -150,6 +167,21 @@ public class EngineConfig {
     /** @return how long shutdown waits for running jobs before giving them back */
     public Duration drain() {
         return Duration.ofMillis(drainMs);
+    }
+
+    /** @return after how many lost leases without an outcome a job is dead-lettered as a poison pill */
+    public int poisonLeaseLosses() {
+        return poisonLeaseLosses;
+    }
+
+    /** @return the longest pause between two attempts to reach the database at start-up */
+    public Duration startupRetryMax() {
+        return Duration.ofMillis(startupRetryMaxMs);
+    }
+
+    /** @return true if a start-up failure that retrying cannot fix should exit the JVM (for a supervisor to restart) */
+    public boolean exitOnFatal() {
+        return exitOnFatal;
     }
 
     /** @return true if the demo handlers ({@code demo.*}) are active */

@@ -3,6 +3,7 @@ package dev.dukequeue.engine.dispatch;
 import dev.dukequeue.ErrorCategory;
 import dev.dukequeue.JobId;
 import dev.dukequeue.PermanentJobException;
+import dev.dukequeue.QueueUnavailableException;
 import dev.dukequeue.StopReason;
 import dev.dukequeue.TemporaryJobException;
 import dev.dukequeue.engine.config.EngineConfig;
@@ -10,14 +11,17 @@ import dev.dukequeue.engine.job.AttemptOutcome;
 import dev.dukequeue.engine.job.ClaimedJob;
 import dev.dukequeue.engine.job.JobEvent;
 import dev.dukequeue.engine.job.Lease;
+import dev.dukequeue.engine.lifecycle.EngineStatus;
 import dev.dukequeue.engine.lifecycle.NodeIdentity;
 import dev.dukequeue.engine.retry.BackoffPolicy;
+import dev.dukequeue.engine.store.DatabaseGuard;
 import dev.dukequeue.engine.store.Failure;
 import dev.dukequeue.engine.store.JdbcJobStore;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,6 +36,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -39,21 +44,27 @@ import java.util.stream.Collectors;
 /**
  * Claims due jobs and runs them. One dispatcher thread claims at most as many jobs as there are free worker slots,
  * in one statement; each job runs on a container-managed worker thread; a scheduler thread enforces execution
- * timeouts and renews the leases of running jobs.
+ * timeouts, renews the leases of running jobs and retries outcomes the database could not take yet.
  *
  * <p>The dispatcher wakes at once when a local submission commits ({@link #wake()}) or a slot frees up, and polls
  * every {@code dukequeue.poll.interval.ms} otherwise (jobs submitted on other nodes, delays and backoffs coming due).
  *
  * <p>Every outcome goes through the store's lease fence: an outcome arriving after the lease was lost (timeout,
- * cancel, rescue) changes nothing and is logged as discarded.
+ * cancel, rescue) changes nothing and is logged as discarded. Every store call goes through the {@link DatabaseGuard}:
+ * while its circuit is open the dispatcher stops claiming, and an outcome that cannot be written keeps its worker slot
+ * and its lease (heartbeats go on) and is written as soon as the database answers, while the lease lasts.
  */
 @ApplicationScoped
 public class Dispatcher {
 
     private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
+    private static final long OUTCOME_RETRY_MS = 1000;
 
     @Inject
     JdbcJobStore store;
+
+    @Inject
+    DatabaseGuard database;
 
     @Inject
     HandlerRegistry registry;
@@ -64,6 +75,9 @@ public class Dispatcher {
     @Inject
     NodeIdentity node;
 
+    @Inject
+    EngineStatus status;
+
     @Resource
     ManagedThreadFactory threadFactory;
 
@@ -72,13 +86,14 @@ public class Dispatcher {
     private final AtomicLong abandonedThreads = new AtomicLong();
     private boolean woken;
     private volatile boolean claiming;
+    private volatile boolean started;
     private Semaphore slots;
     private BackoffPolicy backoff;
     private ExecutorService workers;
     private ScheduledExecutorService scheduler;
     private Thread loop;
 
-    /** Starts claiming. Called once by the engine's start-up. */
+    /** Starts claiming. Called once by the engine's start-up, after recovery. */
     public synchronized void start() {
         slots = new Semaphore(config.workers());
         backoff = new BackoffPolicy(config.backoffBase(), config.backoffMax(), () -> ThreadLocalRandom.current().nextDouble());
@@ -90,6 +105,7 @@ public class Dispatcher {
         long heartbeat = config.heartbeatInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::renewLeases, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
         claiming = true;
+        started = true;
         loop = threadFactory.newThread(this::claimLoop);
         loop.setName("dukequeue-dispatcher");
         loop.start();
@@ -122,10 +138,12 @@ public class Dispatcher {
     private void claimLoop() {
         long failures = 0;
         while (claiming) {
+            status.dispatcherTick();
             try {
                 int want = Math.min(slots.availablePermits(), config.claimBatch());
                 List<ClaimedJob> jobs = want > 0
-                        ? store.claim(node.owner(), registry.types(), want, config.leaseDuration().toMillis())
+                        ? database.call("claim", () -> store.claim(node.owner(), registry.types(), want,
+                                config.leaseDuration().toMillis()))
                         : List.of();
                 failures = 0;
                 for (ClaimedJob job : jobs) {
@@ -140,18 +158,25 @@ public class Dispatcher {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            } catch (QueueUnavailableException e) {
+                // The circuit is open: claiming pauses; the next try after the breaker's delay is its trial call.
+                pause(e.retryAfter().toMillis());
             } catch (RuntimeException e) {
                 failures++;
                 long pause = Math.min(config.pollInterval().toMillis() << Math.min(failures, 6), 30_000);
                 LOG.log(Level.WARNING, "node " + node.owner() + ": claiming failed (" + failures
                         + " in a row), next try in " + pause + " ms: " + e.getMessage(), failures == 1 ? e : null);
-                try {
-                    awaitWake(pause);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+                pause(pause);
             }
+        }
+    }
+
+    private void pause(long millis) {
+        try {
+            awaitWake(millis);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            claiming = false;
         }
     }
 
@@ -164,7 +189,7 @@ public class Dispatcher {
             workers.execute(() -> run(execution));
         } catch (RejectedExecutionException e) {
             if (execution.settle()) {
-                giveBack(execution, "node " + node.owner() + " is shutting down");
+                record(execution, "release", () -> release(execution, "node " + node.owner() + " is shutting down"));
             }
         }
     }
@@ -189,41 +214,74 @@ public class Dispatcher {
             return;
         }
         execution.timeout.cancel(false);
-        try {
-            if (thrown == null) {
-                succeed(execution, result);
-            } else {
-                fail(execution, thrown);
-            }
-        } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, execution + ": could not record the outcome (" + e.getMessage() + "); the job stays "
-                    + "RUNNING until its lease expires, then runs again", e);
-        } finally {
+        Object value = result;
+        Throwable failure = thrown;
+        record(execution, failure == null ? "completion" : "failure",
+                () -> failure == null ? succeed(execution, value) : fail(execution, failure));
+    }
+
+    /**
+     * Writes a settled execution's outcome and frees its slot. If the database cannot take it now, the slot and the
+     * lease are kept (heartbeats go on) and the write is tried again every second until it lands, the lease turns out
+     * to be lost, or the lease duration has passed without the database answering.
+     */
+    private void record(Execution execution, String what, BooleanSupplier write) {
+        long deadline = System.nanoTime() + config.leaseDuration().toNanos();
+        attemptRecord(execution, what, write, deadline, 1);
+    }
+
+    private void attemptRecord(Execution execution, String what, BooleanSupplier write, long deadline, int attempt) {
+        if (execution.leaseLost()) {
+            LOG.warning(() -> execution + ": lease lost while its " + what + " waited for the database; discarded");
             finish(execution);
+            return;
+        }
+        try {
+            write.getAsBoolean();
+            finish(execution);
+        } catch (RuntimeException e) {
+            if (System.nanoTime() > deadline || !started) {
+                LOG.log(Level.SEVERE, execution + ": could not write its " + what + " (" + e.getMessage() + "); the job "
+                        + "stays RUNNING until its lease expires, then runs again", e);
+                finish(execution);
+                return;
+            }
+            if (attempt == 1) {
+                LOG.warning(() -> execution + ": " + what + " not written yet (" + e.getMessage() + "); keeping the "
+                        + "slot and the lease, retrying every " + OUTCOME_RETRY_MS + " ms");
+            }
+            try {
+                scheduler.schedule(() -> attemptRecord(execution, what, write, deadline, attempt + 1), OUTCOME_RETRY_MS,
+                        TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException shuttingDown) {
+                finish(execution);
+            }
         }
     }
 
-    private void succeed(Execution execution, Object result) {
+    private boolean succeed(Execution execution, Object result) {
         String json;
         try {
             json = registry.resultJson(result);
         } catch (RuntimeException e) {
-            fail(execution, new PermanentJobException("the handler's result cannot be mapped to JSON: " + e.getMessage(), e));
-            return;
+            return fail(execution, new PermanentJobException("the handler's result cannot be mapped to JSON: "
+                    + e.getMessage(), e));
         }
-        if (store.complete(execution.lease(), json)) {
+        boolean written = database.call("completion of " + execution.jobId(), () -> store.complete(execution.lease(), json));
+        if (written) {
             LOG.fine(() -> execution + ": RUNNING -> COMPLETED on node " + node.owner());
         } else {
+            // 0 rows: the rescuer, a cancel or another node got there first.
             LOG.warning(() -> execution + ": completion refused, the lease was lost first (rescued, cancelled or "
                     + "taken over); the result is discarded");
         }
+        return written;
     }
 
-    private void fail(Execution execution, Throwable thrown) {
+    private boolean fail(Execution execution, Throwable thrown) {
         if (execution.stopReason().orElse(null) == StopReason.SHUTDOWN) {
             // The node's own shutdown made the handler give up: never the job's fault.
-            release(execution, "node " + node.owner() + " shut down during the attempt (" + thrown + ")");
-            return;
+            return release(execution, "node " + node.owner() + " shut down during the attempt (" + thrown + ")");
         }
         ErrorCategory category = classify(thrown);
         ClaimedJob job = execution.job;
@@ -233,9 +291,13 @@ public class Dispatcher {
         Level level = category == ErrorCategory.SYSTEM ? Level.WARNING : Level.INFO;
         LOG.log(level, execution + " failed on node " + node.owner() + " (" + category + ", " + event
                 + (delay > 0 ? ", retry in " + delay + " ms" : "") + "): " + thrown, category == ErrorCategory.SYSTEM ? thrown : null);
-        if (!store.fail(execution.lease(), event, Failure.thrown(category, thrown), delay)) {
+        Failure failure = Failure.thrown(category, thrown);
+        boolean written = database.call(event + " of " + execution.jobId(),
+                () -> store.fail(execution.lease(), event, failure, delay));
+        if (!written) {
             LOG.warning(() -> execution + ": failure refused, the lease was lost first; discarded");
         }
+        return written;
     }
 
     /**
@@ -263,28 +325,33 @@ public class Dispatcher {
         String message = "execution timeout of " + job.timeoutMs() + " ms exceeded on node " + node.owner()
                 + "; handler interrupted and its worker slot replaced";
         LOG.warning(() -> execution + ": " + message + " (" + event + ")");
-        try {
-            if (!store.fail(execution.lease(), event, Failure.observed(AttemptOutcome.TIMED_OUT, ErrorCategory.TIMEOUT,
-                    message), delay)) {
+        Failure failure = Failure.observed(AttemptOutcome.TIMED_OUT, ErrorCategory.TIMEOUT, message);
+        record(execution, "timeout", () -> {
+            boolean written = database.call("timeout of " + execution.jobId(),
+                    () -> store.fail(execution.lease(), event, failure, delay));
+            if (!written) {
                 LOG.warning(() -> execution + ": timeout refused, the lease was lost first");
             }
-        } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, execution + ": could not record the timeout; the lease will expire", e);
-        } finally {
-            finish(execution);
-        }
+            return written;
+        });
     }
 
+    /** Heartbeat: renews every lease this node holds, including outcomes still waiting for the database. */
     private void renewLeases() {
-        List<Lease> leases = running.values().stream().filter(e -> !e.isSettled()).map(Execution::lease).toList();
+        List<Lease> leases = running.values().stream().map(Execution::lease).toList();
         if (leases.isEmpty()) {
             return;
         }
         try {
-            Set<JobId> lost = store.renewLeases(leases, config.leaseDuration().toMillis());
+            Set<JobId> lost = database.call("lease renewal",
+                    () -> store.renewLeases(leases, config.leaseDuration().toMillis()));
             for (JobId id : lost) {
                 Execution execution = running.get(id);
-                if (execution != null && execution.settle()) {
+                if (execution == null) {
+                    continue;
+                }
+                execution.markLeaseLost();
+                if (execution.settle()) {
                     LOG.warning(() -> execution + ": lease lost (cancelled, rescued or taken over); asking the handler "
                             + "to stop");
                     abandon(execution, StopReason.LEASE_LOST);
@@ -293,7 +360,7 @@ public class Dispatcher {
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "node " + node.owner() + ": lease renewal of " + leases.size() + " job(s) failed: "
-                    + e.getMessage(), e);
+                    + e.getMessage(), e instanceof QueueUnavailableException ? null : e);
         }
     }
 
@@ -309,26 +376,15 @@ public class Dispatcher {
         }
     }
 
-    /** Releases the job and frees its slot: for settlements outside the worker (shutdown, rejected launch). */
-    private void giveBack(Execution execution, String reason) {
-        try {
-            release(execution, reason);
-        } finally {
-            finish(execution);
+    /** RUNNING -> SCHEDULED without charging the attempt. */
+    private boolean release(Execution execution, String reason) {
+        boolean written = database.call("release of " + execution.jobId(), () -> store.release(execution.lease(), reason));
+        if (written) {
+            LOG.info(() -> execution + ": RUNNING -> SCHEDULED (released, attempt not charged): " + reason);
+        } else {
+            LOG.warning(() -> execution + ": release refused, the lease was lost first; nothing to give back");
         }
-    }
-
-    /** RUNNING -> SCHEDULED without charging the attempt; the caller frees the slot. */
-    private void release(Execution execution, String reason) {
-        try {
-            if (store.release(execution.lease(), reason)) {
-                LOG.info(() -> execution + ": RUNNING -> SCHEDULED (released, attempt not charged): " + reason);
-            } else {
-                LOG.warning(() -> execution + ": release refused, the lease was lost first; nothing to give back");
-            }
-        } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, execution + ": could not release; its lease will expire and it runs again", e);
-        }
+        return written;
     }
 
     /** Settled by someone other than its worker: interrupt the handler; its thread counts as abandoned until it returns. */
@@ -341,20 +397,17 @@ public class Dispatcher {
         if (execution.timeout != null) {
             execution.timeout.cancel(false);
         }
-        running.remove(execution.jobId(), execution);
-        slots.release();
+        if (running.remove(execution.jobId(), execution)) {
+            slots.release();
+        }
         wake();
     }
 
-    /**
-     * Stops claiming, asks running handlers to stop, waits up to the drain timeout for them, and gives back (without
-     * charging an attempt) the jobs still running after it.
-     */
-    public synchronized void stop() {
-        if (!claiming) {
+    /** Shutdown, first phase: no more claims. Running jobs go on. */
+    public void stopClaiming() {
+        if (!started) {
             return;
         }
-        long start = System.nanoTime();
         claiming = false;
         wake();
         try {
@@ -362,11 +415,24 @@ public class Dispatcher {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Shutdown, second phase: asks every running handler to stop ({@link StopReason#SHUTDOWN} in its context), waits up
+     * to {@code drain} for them to finish, and releases the jobs still running after it, at once and without charging
+     * their attempt, so that another node (or this one after a restart) runs them without waiting for a lease to expire.
+     *
+     * @return how many jobs finished during the drain and how many were released
+     */
+    public DrainReport drain(Duration drain) {
+        if (!started) {
+            return new DrainReport(0, 0, 0);
+        }
         int inFlight = running.size();
-        LOG.info(() -> "node " + node.owner() + ": stopped claiming; waiting up to " + config.drain().toMillis()
-                + " ms for " + inFlight + " running job(s)");
+        LOG.info(() -> "node " + node.owner() + ": waiting for " + inFlight + " running job(s) to complete (up to "
+                + drain.toMillis() + " ms)");
         running.values().forEach(e -> e.requestStop(StopReason.SHUTDOWN, false));
-        long deadline = System.nanoTime() + config.drain().toNanos();
+        long deadline = System.nanoTime() + drain.toNanos();
         synchronized (signal) {
             while (!running.isEmpty() && System.nanoTime() < deadline) {
                 try {
@@ -377,17 +443,33 @@ public class Dispatcher {
                 }
             }
         }
-        List<Execution> left = List.copyOf(running.values());
-        for (Execution execution : left) {
+        int released = 0;
+        for (Execution execution : List.copyOf(running.values())) {
             if (execution.settle()) {
                 abandon(execution, StopReason.SHUTDOWN);
-                giveBack(execution, "node " + node.owner() + " shut down before the handler finished");
+                try {
+                    if (release(execution, "node " + node.owner() + " shut down before the handler finished")) {
+                        released++;
+                    }
+                } catch (RuntimeException e) {
+                    LOG.log(Level.SEVERE, execution + ": could not release (" + e.getMessage() + "); it runs again once "
+                            + "this node restarts (start-up recovery) or its lease expires", e);
+                } finally {
+                    finish(execution);
+                }
             }
         }
+        return new DrainReport(inFlight, inFlight - running.size() - released, released);
+    }
+
+    /** Shutdown, last phase: stops the worker and scheduler threads. */
+    public void close() {
+        if (!started) {
+            return;
+        }
+        started = false;
         scheduler.shutdownNow();
         workers.shutdownNow();
-        LOG.info(() -> "node " + node.owner() + ": dispatcher stopped in " + (System.nanoTime() - start) / 1_000_000
-                + " ms; " + left.size() + " job(s) released");
     }
 
     /** @return how many jobs this node is running (its busy worker slots) */
@@ -408,5 +490,15 @@ public class Dispatcher {
     /** @return true while the dispatcher claims work */
     public boolean isClaiming() {
         return claiming;
+    }
+
+    /**
+     * What a drain did.
+     *
+     * @param inFlight  jobs running when it began
+     * @param completed jobs whose handlers finished during it
+     * @param released  jobs given back without charging their attempt
+     */
+    public record DrainReport(int inFlight, int completed, int released) {
     }
 }

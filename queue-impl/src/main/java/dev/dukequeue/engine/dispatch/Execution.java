@@ -28,6 +28,7 @@ final class Execution implements JobContext {
     private volatile StopReason stopReason;
     private Thread thread;
     private volatile boolean handlerReturned;
+    private volatile boolean leaseLost;
     volatile Future<?> timeout;
 
     Execution(ClaimedJob job) {
@@ -45,6 +46,15 @@ final class Execution implements JobContext {
 
     boolean isSettled() {
         return settled.get();
+    }
+
+    /** The heartbeat found the lease gone: no outcome of this attempt can be written any more. */
+    void markLeaseLost() {
+        leaseLost = true;
+    }
+
+    boolean leaseLost() {
+        return leaseLost;
     }
 
     synchronized void bindThread(Thread t) {

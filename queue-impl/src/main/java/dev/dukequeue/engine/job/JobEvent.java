@@ -23,9 +23,9 @@ public enum JobEvent {
     FAIL_PERMANENT,
     /** The attempt failed and no attempts remain. */
     EXHAUST,
-    /** The lease expired (the node died or stalled) and attempts remain. */
+    /** The lease was lost (expired, or its node restarted: start-up recovery) and attempts remain. */
     RESCUE,
-    /** The lease expired and no attempts remain. */
+    /** The lease was lost (expired, or its node restarted) and no attempts remain, or the job is a poison pill. */
     RESCUE_EXHAUSTED,
     /** The node gave the job back without charging an attempt (its shutdown outlasted the drain timeout). */
     RELEASE,

@@ -2,6 +2,7 @@ package dev.dukequeue.engine.lease;
 
 import dev.dukequeue.engine.config.EngineConfig;
 import dev.dukequeue.engine.retry.BackoffPolicy;
+import dev.dukequeue.engine.store.DatabaseGuard;
 import dev.dukequeue.engine.store.JdbcJobStore;
 import dev.dukequeue.engine.store.RescuedJob;
 import jakarta.annotation.Resource;
@@ -42,6 +43,9 @@ public class JobRescuer {
 
     @Inject
     JdbcJobStore store;
+
+    @Inject
+    DatabaseGuard database;
 
     @Inject
     EngineConfig config;
@@ -91,16 +95,18 @@ public class JobRescuer {
         try {
             List<RescuedJob> batch;
             do {
-                batch = store.rescueExpiredLeases(BATCH, backoff::delayMs);
+                batch = database.call("rescue", () -> store.rescueExpiredLeases(BATCH, backoff::delayMs,
+                        config.poisonLeaseLosses()));
                 for (RescuedJob r : batch) {
-                    LOG.warning(() -> "job " + r.id() + ": RUNNING -> " + r.newState() + " (lease of node "
-                            + r.lostOwner() + " expired)");
+                    LOG.log(r.poisoned() ? Level.SEVERE : Level.WARNING, () -> "job " + r.id() + ": RUNNING -> "
+                            + r.newState() + " (lease of node " + r.lostOwner() + " expired"
+                            + (r.poisoned() ? "; poison pill, dead-lettered" : "") + ")");
                 }
                 total += batch.size();
             } while (batch.size() == BATCH);
             rescuedTotal.addAndGet(total);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "rescuer: " + e.getMessage(), e);
+            LOG.log(Level.WARNING, "rescuer: " + e.getMessage(), e instanceof dev.dukequeue.QueueUnavailableException ? null : e);
         } finally {
             busy.set(false);
         }

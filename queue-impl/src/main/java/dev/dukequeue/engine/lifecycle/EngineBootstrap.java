@@ -1,9 +1,12 @@
 package dev.dukequeue.engine.lifecycle;
 
+import dev.dukequeue.engine.config.EngineConfig;
 import dev.dukequeue.engine.dispatch.Dispatcher;
 import dev.dukequeue.engine.dispatch.HandlerRegistry;
 import dev.dukequeue.engine.lease.JobRescuer;
+import dev.dukequeue.engine.retry.BackoffPolicy;
 import dev.dukequeue.engine.store.JdbcJobStore;
+import dev.dukequeue.engine.store.RescuedJob;
 import dev.dukequeue.engine.store.SchemaMigrator;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -12,15 +15,31 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.inject.Inject;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * Starts the engine when the application deploys, in order: schema migrations, handler discovery, the dispatcher,
- * the rescuer; and stops it in reverse when the application undeploys or the server shuts down (SIGTERM).
+ * Brings the engine up when the application deploys and takes it down when it stops.
+ *
+ * <p>Start-up never blocks or fails the deployment because the database is down (seed 003): a start-up thread tries
+ * to reach the database with exponential back-off (bounded by {@code dukequeue.startup.retry.max.ms}), logging each
+ * try, while readiness reports why the node is not ready. Once the database answers it migrates the schema, reclaims
+ * at once the jobs that earlier incarnations of this node left RUNNING (start-up recovery), and starts the dispatcher
+ * and the rescuer. A failure that retrying cannot fix (bad configuration, duplicate handlers, an edited migration) is
+ * logged; with {@code dukequeue.startup.exit-on-fatal} the JVM then exits so that a supervisor restarts it with its own
+ * back-off, instead of a node that stays up and does nothing.
+ *
+ * <p>Shutdown runs through {@link ShutdownOrchestrator}, from a JVM shutdown hook (SIGTERM, SIGINT) registered here
+ * and from {@link PreDestroy} (undeploy, server stop), whichever comes first.
  *
  * <p>Bean-managed transactions: migrations commit on their own connection, outside any JTA transaction.
  */
@@ -30,9 +49,13 @@ import javax.sql.DataSource;
 public class EngineBootstrap {
 
     private static final Logger LOG = Logger.getLogger(EngineBootstrap.class.getName());
+    private static final int RECOVERY_BATCH = 500;
 
     @Resource(lookup = "java:app/jdbc/dukequeue")
     DataSource dataSource;
+
+    @Resource
+    ManagedThreadFactory threadFactory;
 
     @Inject
     JdbcJobStore store;
@@ -49,37 +72,127 @@ public class EngineBootstrap {
     @Inject
     NodeIdentity node;
 
-    private volatile boolean started;
+    @Inject
+    EngineConfig config;
+
+    @Inject
+    EngineStatus status;
+
+    @Inject
+    ShutdownOrchestrator shutdown;
+
+    private final CountDownLatch stopping = new CountDownLatch(1);
+    private Thread shutdownHook;
 
     @PostConstruct
     void start() {
-        long begin = System.nanoTime();
+        status.enter(EngineStatus.Phase.STARTING, "checking configuration and handlers");
         try {
+            config.workers(); // touching the bean validates every setting
+            registry.discover();
+        } catch (RuntimeException e) {
+            fatal("invalid configuration or handlers", e);
+            return;
+        }
+        // A managed thread keeps the application's context: the hook can still use the engine's beans.
+        shutdownHook = threadFactory.newThread(() -> shutdown.shutdown("JVM shutdown: SIGTERM, SIGINT or exit"));
+        shutdownHook.setName("dukequeue-shutdown-hook");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        Thread starter = threadFactory.newThread(this::startWhenDatabaseAnswers);
+        starter.setName("dukequeue-starter");
+        starter.start();
+    }
+
+    private void startWhenDatabaseAnswers() {
+        long begin = System.nanoTime();
+        long delay = 500;
+        for (int attempt = 1; !shutdown.begun(); attempt++) {
+            try (Connection c = dataSource.getConnection()) {
+                if (!c.isValid(5)) {
+                    throw new SQLException("connection is not valid");
+                }
+                break;
+            } catch (SQLException | RuntimeException e) {
+                long wait = delay;
+                int n = attempt;
+                status.enter(EngineStatus.Phase.WAITING_FOR_DATABASE, "database unreachable (attempt " + n + "): "
+                        + e.getMessage());
+                LOG.warning(() -> "DukeQueue node " + node.owner() + ": database unreachable at start-up (attempt " + n
+                        + "): " + e.getMessage() + "; next attempt in " + wait + " ms");
+                try {
+                    if (stopping.await(wait, TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                delay = Math.min(delay * 2, config.startupRetryMax().toMillis());
+            }
+        }
+        if (shutdown.begun()) {
+            return;
+        }
+        try {
+            status.enter(EngineStatus.Phase.RECOVERING, "migrating the schema and reclaiming interrupted jobs");
             int applied = new SchemaMigrator(dataSource).migrate();
             LOG.info(() -> "schema migrations: " + applied + " applied");
+            recoverEarlierIncarnations();
         } catch (SQLException | RuntimeException e) {
-            LOG.log(Level.SEVERE, "DukeQueue cannot start: the database is not usable: " + e.getMessage(), e);
-            throw new IllegalStateException("DukeQueue database not usable: " + e.getMessage(), e);
+            fatal("the database is reachable but not usable", e);
+            return;
         }
-        registry.discover();
         dispatcher.start();
         rescuer.start();
-        started = true;
+        status.enter(EngineStatus.Phase.RUNNING, "claiming and running jobs");
         LOG.info(() -> "DukeQueue node " + node.owner() + " started on " + store.dialect() + " in "
                 + (System.nanoTime() - begin) / 1_000_000 + " ms");
     }
 
-    @PreDestroy
-    void stop() {
-        LOG.info(() -> "DukeQueue node " + node.owner() + " shutting down");
-        started = false;
-        rescuer.stop();
-        dispatcher.stop();
-        LOG.info(() -> "DukeQueue node " + node.owner() + " stopped");
+    /** Playbook 1, 2 and 7: jobs this node was running when it died are reclaimed now, not after their lease expires. */
+    private void recoverEarlierIncarnations() {
+        BackoffPolicy backoff = new BackoffPolicy(config.backoffBase(), config.backoffMax(),
+                () -> ThreadLocalRandom.current().nextDouble());
+        long total = 0;
+        List<RescuedJob> batch;
+        do {
+            batch = store.reclaimEarlierIncarnations(node.name(), node.owner(), RECOVERY_BATCH, backoff::delayMs,
+                    config.poisonLeaseLosses());
+            for (RescuedJob r : batch) {
+                Level level = r.poisoned() ? Level.SEVERE : Level.WARNING;
+                LOG.log(level, () -> "job " + r.id() + ": RUNNING -> " + r.newState() + " (start-up recovery: node "
+                        + r.lostOwner() + " died while running it" + (r.poisoned() ? "; poison pill, dead-lettered" : "")
+                        + ")");
+            }
+            total += batch.size();
+        } while (batch.size() == RECOVERY_BATCH);
+        status.reclaimedAtStartup(total);
+        long reclaimed = total;
+        LOG.info(() -> "Recovery completed, " + reclaimed + " jobs reclaimed (node " + node.name() + ", incarnation "
+                + node.incarnation() + ")");
     }
 
-    /** @return true once start-up finished and until shutdown begins */
-    public boolean isStarted() {
-        return started;
+    private void fatal(String what, Exception e) {
+        status.enter(EngineStatus.Phase.FAILED, what + ": " + e.getMessage());
+        LOG.log(Level.SEVERE, "DukeQueue cannot start: " + what + ": " + e.getMessage(), e);
+        if (config.exitOnFatal()) {
+            LOG.severe("DukeQueue: exiting (dukequeue.startup.exit-on-fatal=true) so that the supervisor restarts "
+                    + "this node with its back-off");
+            Thread exit = new Thread(() -> System.exit(3), "dukequeue-fatal-exit");
+            exit.start();
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        stopping.countDown();
+        shutdown.shutdown("undeploy or server stop");
+        if (shutdownHook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // the JVM is exiting: the hook has run or is running
+            }
+        }
     }
 }

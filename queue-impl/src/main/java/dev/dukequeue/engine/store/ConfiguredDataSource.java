@@ -27,7 +27,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * </ul>
  *
  * <p>The embedded H2 database writes every commit through to the file ({@code WRITE_DELAY=0}), so an acknowledged
- * job survives kill -9. MariaDB sessions run in UTC so that TIMESTAMP columns hold absolute instants.
+ * job survives kill -9. MariaDB sessions run in UTC (DATETIME columns hold UTC instants) and at READ COMMITTED
+ * (InnoDB's default REPEATABLE READ takes gap locks that make concurrent claims deadlock).
  */
 public class ConfiguredDataSource implements DataSource {
 
@@ -91,6 +92,8 @@ public class ConfiguredDataSource implements DataSource {
             props.putIfAbsent("connectionTimeZone", "UTC");
             props.putIfAbsent("forceConnectionTimeZoneToSession", "true");
             props.putIfAbsent("preserveInstants", "true");
+            // REPEATABLE READ (InnoDB's default) takes gap locks that make concurrent claims deadlock.
+            props.putIfAbsent("sessionVariables", "transaction_isolation='READ-COMMITTED'");
         }
         try {
             Driver driver = (Driver) Class.forName(driverClass, true, ConfiguredDataSource.class.getClassLoader())

@@ -307,6 +307,8 @@ public class JdbcJobStore {
     private static boolean leaveRunning(Connection c, JobSql q, JobId id, String token, int runNo, JobEvent event,
             Failure failure, long backoffMs) throws SQLException {
         JobState target = JobTransitions.target(JobState.RUNNING, event);
+        // A rescue means the worker vanished without an outcome: that is what the poison-pill count counts.
+        int leaseLost = event == JobEvent.RESCUE || event == JobEvent.RESCUE_EXHAUSTED ? 1 : 0;
         PreparedStatement ps;
         int i = 1;
         if (event == JobEvent.RELEASE) {
@@ -316,11 +318,13 @@ public class JdbcJobStore {
             ps.setLong(i++, backoffMs);
             ps.setString(i++, failure.category().name());
             ps.setString(i++, failure.message());
+            ps.setInt(i++, leaseLost);
         } else {
             ps = c.prepareStatement(q.finishFailed);
             ps.setString(i++, target.name());
             ps.setString(i++, failure.category().name());
             ps.setString(i++, failure.message());
+            ps.setInt(i++, leaseLost);
         }
         try (ps) {
             ps.setString(i++, id.toString());
@@ -381,43 +385,104 @@ public class JdbcJobStore {
 
     /**
      * Takes back up to {@code limit} jobs whose lease expired (their node died, stalled or lost the database): back to
-     * SCHEDULED with the attempt counted and a backoff, or DEAD_LETTER when no attempts remain.
+     * SCHEDULED with the attempt counted and a backoff, or DEAD_LETTER when no attempts remain or the job has now lost
+     * its worker {@code poisonThreshold} times (a poison pill).
      *
      * @param backoffMs the retry delay for a given attempt number
      * @return what was rescued
      */
     @Transactional(TxType.REQUIRES_NEW)
-    public List<RescuedJob> rescueExpiredLeases(int limit, IntToLongFunction backoffMs) {
+    public List<RescuedJob> rescueExpiredLeases(int limit, IntToLongFunction backoffMs, int poisonThreshold) {
         try (Connection c = dataSource.getConnection()) {
             JobSql q = sql(c);
-            List<RescuedJob> rescued = new ArrayList<>();
-            record Expired(JobId id, String owner, String token, int runNo, int attempt, int maxAttempts) {
-            }
-            List<Expired> expired = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(q.selectExpiredLeases)) {
                 ps.setInt(1, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        expired.add(new Expired(JobId.parse(rs.getString(1)), rs.getString(2), rs.getString(3),
-                                rs.getInt(4), rs.getInt(5), rs.getInt(6)));
-                    }
-                }
+                return takeBack(c, q, lockedLeases(ps), "lease expired: node %s stopped renewing it during attempt %d",
+                        backoffMs, poisonThreshold);
             }
-            for (Expired e : expired) {
-                boolean exhausted = e.attempt() >= e.maxAttempts();
-                JobEvent event = exhausted ? JobEvent.RESCUE_EXHAUSTED : JobEvent.RESCUE;
-                String message = "lease expired: node " + e.owner() + " stopped renewing it during attempt "
-                        + e.attempt() + (exhausted ? "; no attempts left" : "");
-                Failure failure = Failure.observed(AttemptOutcome.LEASE_EXPIRED, ErrorCategory.SYSTEM, message);
-                // We hold the row lock, so the fence cannot fail here; checking it keeps the rule uniform.
-                if (leaveRunning(c, q, e.id(), e.token(), e.runNo(), event, failure, backoffMs.applyAsLong(e.attempt()))) {
-                    rescued.add(new RescuedJob(e.id(), e.owner(), JobTransitions.targetOf(event)));
-                }
-            }
-            return rescued;
         } catch (SQLException e) {
             throw new StoreException("rescue of expired leases", e);
         }
+    }
+
+    /**
+     * Start-up recovery: takes back, at once, the RUNNING jobs that earlier incarnations of this node held when they
+     * died (kill -9, power loss, a handler that halted the JVM), instead of waiting for their leases to expire. Jobs
+     * leased by other nodes are left alone. Same outcome rules as {@link #rescueExpiredLeases}.
+     *
+     * @param nodeName     this node's stable name
+     * @param currentOwner this incarnation's owner string, whose leases are kept
+     * @return what was reclaimed
+     */
+    @Transactional(TxType.REQUIRES_NEW)
+    public List<RescuedJob> reclaimEarlierIncarnations(String nodeName, String currentOwner, int limit,
+            IntToLongFunction backoffMs, int poisonThreshold) {
+        String prefix = nodeName + "#";
+        try (Connection c = dataSource.getConnection()) {
+            JobSql q = sql(c);
+            try (PreparedStatement ps = c.prepareStatement(q.selectEarlierIncarnationLeases)) {
+                ps.setInt(1, prefix.length());
+                ps.setString(2, prefix);
+                ps.setString(3, currentOwner);
+                ps.setInt(4, limit);
+                return takeBack(c, q, lockedLeases(ps), "node %s restarted while running attempt %d (start-up recovery)",
+                        backoffMs, poisonThreshold);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("start-up recovery of node " + nodeName, e);
+        }
+    }
+
+    private record LostLease(JobId id, String owner, String token, int runNo, int attempt, int maxAttempts, int losses) {
+    }
+
+    private static List<LostLease> lockedLeases(PreparedStatement ps) throws SQLException {
+        List<LostLease> rows = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(new LostLease(JobId.parse(rs.getString(1)), rs.getString(2), rs.getString(3), rs.getInt(4),
+                        rs.getInt(5), rs.getInt(6), rs.getInt(7)));
+            }
+        }
+        return rows;
+    }
+
+    private static List<RescuedJob> takeBack(Connection c, JobSql q, List<LostLease> rows, String reason,
+            IntToLongFunction backoffMs, int poisonThreshold) throws SQLException {
+        List<RescuedJob> rescued = new ArrayList<>();
+        for (LostLease e : rows) {
+            boolean poisoned = e.losses() + 1 >= poisonThreshold;
+            boolean exhausted = e.attempt() >= e.maxAttempts();
+            JobEvent event = poisoned || exhausted ? JobEvent.RESCUE_EXHAUSTED : JobEvent.RESCUE;
+            String message = String.format(reason, e.owner(), e.attempt());
+            if (poisoned) {
+                List<String> workers = lostWorkers(c, q, e.id());
+                workers.add(e.owner());
+                message = "poison pill: lost its worker " + workers.size() + " times without an outcome (nodes "
+                        + String.join(", ", workers) + "); " + message;
+            } else if (exhausted) {
+                message += "; no attempts left";
+            }
+            Failure failure = Failure.observed(AttemptOutcome.LEASE_EXPIRED, ErrorCategory.SYSTEM, message);
+            // We hold the row lock, so the fence cannot fail here; checking it keeps the rule uniform.
+            if (leaveRunning(c, q, e.id(), e.token(), e.runNo(), event, failure, backoffMs.applyAsLong(e.attempt()))) {
+                rescued.add(new RescuedJob(e.id(), e.owner(), JobTransitions.targetOf(event), poisoned));
+            }
+        }
+        return rescued;
+    }
+
+    private static List<String> lostWorkers(Connection c, JobSql q, JobId id) throws SQLException {
+        List<String> nodes = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(q.lostWorkers)) {
+            ps.setString(1, id.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    nodes.add(rs.getString(1));
+                }
+            }
+        }
+        return nodes;
     }
 
     /**

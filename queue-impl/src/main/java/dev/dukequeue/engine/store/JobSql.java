@@ -40,6 +40,9 @@ final class JobSql {
     final String renewLease;
 
     final String selectExpiredLeases;
+    /** Start-up recovery: RUNNING jobs leased by earlier incarnations of this node (owner prefix {@code name#}). */
+    final String selectEarlierIncarnationLeases;
+    final String lostWorkers;
     final String selectStateForUpdate;
     final String cancel;
     final String redrive;
@@ -73,9 +76,11 @@ final class JobSql {
         complete = "UPDATE dq_job SET state = 'COMPLETED', result = ?, finished_at = " + now + ", updated_at = " + now
                 + ", " + LEASE_CLEARED + ", version = version + 1" + FENCE;
         retryLater = "UPDATE dq_job SET state = 'SCHEDULED', run_at = " + nowPlus + ", last_error_category = ?,"
-                + " last_error_message = ?, updated_at = " + now + ", " + LEASE_CLEARED + ", version = version + 1" + FENCE;
+                + " last_error_message = ?, lease_losses = lease_losses + ?, updated_at = " + now + ", " + LEASE_CLEARED
+                + ", version = version + 1" + FENCE;
         finishFailed = "UPDATE dq_job SET state = ?, finished_at = " + now + ", last_error_category = ?,"
-                + " last_error_message = ?, updated_at = " + now + ", " + LEASE_CLEARED + ", version = version + 1" + FENCE;
+                + " last_error_message = ?, lease_losses = lease_losses + ?, updated_at = " + now + ", " + LEASE_CLEARED
+                + ", version = version + 1" + FENCE;
         // A release gives the attempt back: the claim counted it, the job never really got to run it.
         release = "UPDATE dq_job SET state = 'SCHEDULED', attempt = attempt - 1, run_at = " + now + ","
                 + " updated_at = " + now + ", " + LEASE_CLEARED + ", version = version + 1" + FENCE;
@@ -83,14 +88,18 @@ final class JobSql {
                 + " error_message = ?, stack_trace = ? WHERE job_id = ? AND run_no = ? AND outcome IS NULL";
         renewLease = "UPDATE dq_job SET lease_expires_at = " + nowPlus + FENCE;
 
-        selectExpiredLeases = "SELECT id, lease_owner, lease_token, run_count, attempt, max_attempts FROM dq_job"
-                + " WHERE state = 'RUNNING' AND lease_expires_at < " + now
+        String leasedColumns = "SELECT id, lease_owner, lease_token, run_count, attempt, max_attempts, lease_losses FROM dq_job";
+        selectExpiredLeases = leasedColumns + " WHERE state = 'RUNNING' AND lease_expires_at < " + now
                 + " ORDER BY lease_expires_at LIMIT ? FOR UPDATE SKIP LOCKED";
+        selectEarlierIncarnationLeases = leasedColumns + " WHERE state = 'RUNNING' AND LEFT(lease_owner, ?) = ?"
+                + " AND lease_owner <> ? ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED";
+        lostWorkers = "SELECT node FROM dq_attempt WHERE job_id = ? AND outcome = 'LEASE_EXPIRED' ORDER BY run_no";
         selectStateForUpdate = "SELECT state, run_count FROM dq_job WHERE id = ? FOR UPDATE";
         cancel = "UPDATE dq_job SET state = 'CANCELLED', finished_at = " + now + ", updated_at = " + now + ", "
                 + LEASE_CLEARED + ", version = version + 1 WHERE id = ? AND state = ?";
-        redrive = "UPDATE dq_job SET state = 'SCHEDULED', attempt = 0, run_at = " + now + ", finished_at = NULL,"
-                + " result = NULL, updated_at = " + now + ", version = version + 1 WHERE id = ? AND state = ?";
+        redrive = "UPDATE dq_job SET state = 'SCHEDULED', attempt = 0, lease_losses = 0, run_at = " + now + ","
+                + " finished_at = NULL, result = NULL, updated_at = " + now + ", version = version + 1"
+                + " WHERE id = ? AND state = ?";
         databaseTime = "SELECT " + now;
     }
 

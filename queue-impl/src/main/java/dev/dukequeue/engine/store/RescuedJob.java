@@ -4,11 +4,12 @@ import dev.dukequeue.JobId;
 import dev.dukequeue.JobState;
 
 /**
- * A job the rescuer took back from a node whose lease expired.
+ * A job taken back from a node that lost it: its lease expired (the rescuer) or its node restarted (start-up recovery).
  *
  * @param id        the job
- * @param lostOwner the node incarnation that held the expired lease
- * @param newState  SCHEDULED (retried) or DEAD_LETTER (attempts exhausted)
+ * @param lostOwner the node incarnation that held the lease
+ * @param newState  SCHEDULED (retried) or DEAD_LETTER (attempts exhausted, or a poison pill)
+ * @param poisoned  true if the job lost its worker too often and was dead-lettered as a poison pill
  */
-public record RescuedJob(JobId id, String lostOwner, JobState newState) {
+public record RescuedJob(JobId id, String lostOwner, JobState newState, boolean poisoned) {
 }

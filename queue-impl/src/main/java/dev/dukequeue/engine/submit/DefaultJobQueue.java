@@ -12,7 +12,10 @@ import dev.dukequeue.engine.admin.JobSearch;
 import dev.dukequeue.engine.config.EngineConfig;
 import dev.dukequeue.engine.dispatch.Dispatcher;
 import dev.dukequeue.engine.job.JobEvent;
+import dev.dukequeue.engine.store.DatabaseGuard;
 import dev.dukequeue.engine.store.JdbcJobStore;
+import dev.dukequeue.engine.store.StoreException;
+import dev.dukequeue.QueueUnavailableException;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -38,6 +41,9 @@ public class DefaultJobQueue implements JobQueue {
 
     @Inject
     JobSearch search;
+
+    @Inject
+    DatabaseGuard database;
 
     @Inject
     Dispatcher dispatcher;
@@ -79,7 +85,16 @@ public class DefaultJobQueue implements JobQueue {
                         + " bytes (UTF-8), got " + bytes);
             }
         }
-        List<JobReceipt> receipts = store.insert(requests);
+        database.ensureAvailable(); // fail fast with 503 while the database circuit is open
+        List<JobReceipt> receipts;
+        try {
+            receipts = store.insert(requests);
+        } catch (StoreException e) {
+            // The caller's transaction is marked for rollback: nothing of this submission stays.
+            database.failed("submission", e);
+            throw new QueueUnavailableException("the job store could not take the submission: " + e.getMessage()
+                    + "; nothing was written", DatabaseGuard.RETRY_AFTER, e);
+        }
         if (receipts.stream().anyMatch(JobReceipt::created)) {
             wakeAfterCommit();
         }
@@ -109,7 +124,7 @@ public class DefaultJobQueue implements JobQueue {
 
     @Override
     public JobView cancel(JobId id) {
-        store.apply(id, JobEvent.CANCEL);
+        database.call("cancel of " + id, () -> store.apply(id, JobEvent.CANCEL));
         // If it ran here, stop the handler now; on another node the next heartbeat finds the lease gone.
         dispatcher.cancelled(id);
         return search.find(id).orElseThrow(() -> new JobNotFoundException(id));
@@ -117,7 +132,7 @@ public class DefaultJobQueue implements JobQueue {
 
     @Override
     public JobView retry(JobId id) {
-        store.apply(id, JobEvent.REDRIVE);
+        database.call("retry of " + id, () -> store.apply(id, JobEvent.REDRIVE));
         dispatcher.wake();
         return search.find(id).orElseThrow(() -> new JobNotFoundException(id));
     }

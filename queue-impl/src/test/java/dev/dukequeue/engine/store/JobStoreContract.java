@@ -267,7 +267,7 @@ abstract class JobStoreContract {
         JobId id = submit(aJob().build()).id();
         ClaimedJob stale = claim("node-a#1", 1, 1).get(0);
         await().atMost(Duration.ofSeconds(10)).until(() ->
-                tx.inTransaction(() -> store.rescueExpiredLeases(10, attempt -> 0)).size() == 1);
+                tx.inTransaction(() -> store.rescueExpiredLeases(10, attempt -> 0, 3)).size() == 1);
         assertThat(stateOf(id)).isEqualTo(JobState.SCHEDULED);
         ClaimedJob fresh = claim("node-b#1", 1, LEASE).get(0);
 
@@ -289,17 +289,77 @@ abstract class JobStoreContract {
         JobId id = submit(aJob().maxAttempts(1).build()).id();
         claim("node-a#1", 1, 1);
         await().atMost(Duration.ofSeconds(10)).until(() ->
-                !tx.inTransaction(() -> store.rescueExpiredLeases(10, attempt -> 0)).isEmpty());
+                !tx.inTransaction(() -> store.rescueExpiredLeases(10, attempt -> 0, 3)).isEmpty());
         assertThat(stateOf(id)).isEqualTo(JobState.DEAD_LETTER);
         assertThat(row(id).get("errorCategory")).isEqualTo("SYSTEM");
         assertThat(row(id).get("finished")).isEqualTo(true);
     }
 
     @Test
+    void startUpRecoveryReclaimsOnlyThisNodesEarlierIncarnations() {
+        JobId mineBefore = submit(aJob().build()).id();
+        JobId other = submit(aJob().build()).id();
+        JobId similarName = submit(aJob().build()).id();
+        JobId mineNow = submit(aJob().build()).id();
+        claim("node-a#old", 1, LEASE);
+        claim("node-b#1", 1, LEASE);
+        claim("node-ab#1", 1, LEASE);
+        claim("node-a#new", 1, LEASE);
+
+        List<RescuedJob> reclaimed = tx.inTransaction(() ->
+                store.reclaimEarlierIncarnations("node-a", "node-a#new", 100, a -> 0, 3));
+
+        assertThat(reclaimed).extracting(RescuedJob::id).containsExactly(mineBefore);
+        assertThat(reclaimed.get(0).lostOwner()).isEqualTo("node-a#old");
+        assertThat(stateOf(mineBefore)).isEqualTo(JobState.SCHEDULED);
+        assertThat(stateOf(other)).isEqualTo(JobState.RUNNING);
+        assertThat(stateOf(similarName)).isEqualTo(JobState.RUNNING);
+        assertThat(stateOf(mineNow)).isEqualTo(JobState.RUNNING);
+        assertThat(attemptOutcomes(mineBefore)).containsExactly("LEASE_EXPIRED");
+        assertThat(row(mineBefore).get("attempt")).as("the interrupted attempt counts").isEqualTo(1);
+    }
+
+    @Test
+    void aJobThatKeepsKillingItsWorkerIsDeadLetteredAsAPoisonPill() {
+        JobId id = submit(aJob().maxAttempts(10).build()).id();
+        for (int crash = 1; crash <= 3; crash++) {
+            claim("node#" + crash, 1, LEASE);
+            int n = crash;
+            List<RescuedJob> r = tx.inTransaction(() -> store.reclaimEarlierIncarnations("node", "node#" + (n + 1), 10,
+                    a -> 0, 3));
+            assertThat(r).singleElement().satisfies(j -> assertThat(j.poisoned()).isEqualTo(n == 3));
+        }
+
+        assertThat(stateOf(id)).isEqualTo(JobState.DEAD_LETTER);
+        assertThat(row(id).get("errorCategory")).isEqualTo("SYSTEM");
+        String reason = lastErrorMessage(id);
+        assertThat(reason).startsWith("poison pill: lost its worker 3 times").contains("node#1, node#2, node#3");
+
+        tx.inTransaction(() -> store.apply(id, JobEvent.REDRIVE));
+        claim("node#4", 1, LEASE);
+        assertThat(tx.inTransaction(() -> store.reclaimEarlierIncarnations("node", "node#5", 10, a -> 0, 3)))
+                .as("a re-drive forgives earlier losses").singleElement()
+                .satisfies(j -> assertThat(j.poisoned()).isFalse());
+    }
+
+    private String lastErrorMessage(JobId id) {
+        try (Connection c = database().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT last_error_message FROM dq_job WHERE id = ?")) {
+            ps.setString(1, id.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void rescuerLeavesLiveLeasesAlone() {
         JobId id = submit(aJob().build()).id();
         claim(1);
-        assertThat(tx.inTransaction(() -> store.rescueExpiredLeases(10, attempt -> 0))).isEmpty();
+        assertThat(tx.inTransaction(() -> store.rescueExpiredLeases(10, attempt -> 0, 3))).isEmpty();
         assertThat(stateOf(id)).isEqualTo(JobState.RUNNING);
     }
 
@@ -421,7 +481,7 @@ abstract class JobStoreContract {
         Set<JobId> lost = tx.inTransaction(() -> store.renewLeases(jobs.stream().map(ClaimedJob::lease).toList(), LEASE));
 
         assertThat(lost).containsExactly(cancelled);
-        assertThat(tx.inTransaction(() -> store.rescueExpiredLeases(10, a -> 0))).as("renewed lease is live").isEmpty();
+        assertThat(tx.inTransaction(() -> store.rescueExpiredLeases(10, a -> 0, 3))).as("renewed lease is live").isEmpty();
         assertThat(stateOf(kept)).isEqualTo(JobState.RUNNING);
     }
 

@@ -28,9 +28,10 @@ class MariaDbJobStoreTest extends JobStoreContract {
         db.start();
         db.createDB("dukequeue");
         dataSource = new MariaDbDataSource();
-        // The same session settings ConfiguredDataSource applies: UTC sessions, instants preserved.
+        // The same session settings ConfiguredDataSource applies: UTC sessions, instants preserved, READ COMMITTED.
         dataSource.setUrl("jdbc:mariadb://localhost:" + db.getConfiguration().getPort() + "/dukequeue?user=root"
-                + "&connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&preserveInstants=true");
+                + "&connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&preserveInstants=true"
+                + "&sessionVariables=transaction_isolation='READ-COMMITTED'");
     }
 
     @AfterAll
@@ -43,5 +44,20 @@ class MariaDbJobStoreTest extends JobStoreContract {
     @Override
     protected DataSource database() {
         return dataSource;
+    }
+
+    @org.junit.jupiter.api.Test
+    void configuredDataSourceRunsMariaDbSessionsInUtcAtReadCommitted() throws Exception {
+        System.setProperty("dukequeue.db.url", "jdbc:mariadb://localhost:" + db.getConfiguration().getPort()
+                + "/dukequeue?user=root");
+        try (java.sql.Connection c = new ConfiguredDataSource().getConnection();
+             java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT @@session.transaction_isolation, @@session.time_zone")) {
+            rs.next();
+            org.assertj.core.api.Assertions.assertThat(rs.getString(1)).isEqualTo("READ-COMMITTED");
+            org.assertj.core.api.Assertions.assertThat(rs.getString(2)).isIn("UTC", "+00:00");
+        } finally {
+            System.clearProperty("dukequeue.db.url");
+        }
     }
 }

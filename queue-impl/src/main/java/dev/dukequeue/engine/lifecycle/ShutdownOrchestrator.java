@@ -1,0 +1,193 @@
+package dev.dukequeue.engine.lifecycle;
+
+import dev.dukequeue.ShutdownStep;
+import dev.dukequeue.engine.config.EngineConfig;
+import dev.dukequeue.engine.dispatch.Dispatcher;
+import dev.dukequeue.engine.lease.JobRescuer;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Shuts the node down in order (seed 002), once, whatever asked first (SIGTERM through the JVM shutdown hook, undeploy,
+ * server stop): readiness DOWN, stop claiming, drain (running handlers see {@code SHUTDOWN}, get the drain timeout to
+ * finish, and the rest are released without charging an attempt), the applications' {@link ShutdownStep}s, close.
+ * Each phase runs with its own timeout on a thread of its own and is logged with its duration; one that fails or
+ * times out is logged and the next still runs.
+ */
+@ApplicationScoped
+public class ShutdownOrchestrator {
+
+    private static final Logger LOG = Logger.getLogger(ShutdownOrchestrator.class.getName());
+
+    @Inject
+    Dispatcher dispatcher;
+
+    @Inject
+    JobRescuer rescuer;
+
+    @Inject
+    EngineStatus status;
+
+    @Inject
+    EngineConfig config;
+
+    @Inject
+    NodeIdentity node;
+
+    @Inject
+    @Any
+    Instance<ShutdownStep> applicationSteps;
+
+    private final AtomicBoolean begun = new AtomicBoolean();
+    private final CountDownLatch done = new CountDownLatch(1);
+
+    /** A phase of the shutdown: the engine's own or an application's. */
+    record Step(String name, int order, Set<String> after, Duration timeout, Callable work) {
+    }
+
+    /** A step's work. */
+    @FunctionalInterface
+    interface Callable {
+        String run() throws Exception;
+    }
+
+    /**
+     * Runs the whole shutdown. The first caller does the work; later callers wait for it to finish.
+     *
+     * @param trigger what asked for it, for the log
+     */
+    public void shutdown(String trigger) {
+        if (!begun.compareAndSet(false, true)) {
+            try {
+                done.await(config.drain().toMillis() + 60_000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return;
+        }
+        long start = System.nanoTime();
+        LOG.info(() -> "Graceful shutdown initiated on node " + node.owner() + " (" + trigger + ")");
+        try {
+            for (Step step : ordered(steps())) {
+                runStep(step);
+            }
+        } finally {
+            status.enter(EngineStatus.Phase.STOPPED, "shut down (" + trigger + ")");
+            LOG.info(() -> "Graceful shutdown of node " + node.owner() + " completed in "
+                    + (System.nanoTime() - start) / 1_000_000 + " ms; phases (ms): " + status.shutdownPhaseMillis());
+            done.countDown();
+        }
+    }
+
+    /** @return true once a shutdown has begun */
+    public boolean begun() {
+        return begun.get();
+    }
+
+    private List<Step> steps() {
+        List<Step> steps = new ArrayList<>();
+        steps.add(new Step("readiness-down", ShutdownStep.READINESS_DOWN, Set.of(), Duration.ofSeconds(1), () -> {
+            status.enter(EngineStatus.Phase.DRAINING, "shutting down: draining running jobs");
+            return "readiness DOWN";
+        }));
+        steps.add(new Step("stop-claiming", ShutdownStep.STOP_CLAIMING, Set.of("readiness-down"), Duration.ofSeconds(15),
+                () -> {
+                    rescuer.stop();
+                    dispatcher.stopClaiming();
+                    return "no new claims";
+                }));
+        steps.add(new Step("drain", ShutdownStep.DRAIN, Set.of("stop-claiming"), config.drain().plusSeconds(15), () -> {
+            Dispatcher.DrainReport r = dispatcher.drain(config.drain());
+            return r.inFlight() + " running, " + r.completed() + " finished, " + r.released() + " released";
+        }));
+        for (ShutdownStep s : applicationSteps) {
+            steps.add(new Step(s.name(), s.order(), s.after(), s.timeout(), () -> {
+                s.run();
+                return "done";
+            }));
+        }
+        steps.add(new Step("close", ShutdownStep.CLOSE, Set.of("drain"), Duration.ofSeconds(10), () -> {
+            dispatcher.close();
+            return "worker threads stopped";
+        }));
+        return steps;
+    }
+
+    /** Dependency order first (a step runs once every step it names in {@code after} ran), then {@code order}. */
+    static List<Step> ordered(List<Step> steps) {
+        Map<String, Step> byName = new LinkedHashMap<>();
+        for (Step s : steps) {
+            if (byName.putIfAbsent(s.name(), s) != null) {
+                LOG.warning(() -> "two shutdown steps are named '" + s.name() + "'; the second is ignored");
+            }
+        }
+        List<Step> pending = new ArrayList<>(byName.values());
+        pending.sort(Comparator.comparingInt(Step::order).thenComparing(Step::name));
+        List<Step> result = new ArrayList<>();
+        Set<String> ran = new HashSet<>();
+        while (!pending.isEmpty()) {
+            Step next = pending.stream()
+                    .filter(s -> s.after().stream().allMatch(a -> ran.contains(a) || !byName.containsKey(a)))
+                    .findFirst()
+                    .orElse(null);
+            if (next == null) {
+                // A cycle: run the rest by order rather than not at all.
+                List<Step> rest = List.copyOf(pending);
+                LOG.warning(() -> "shutdown steps " + rest.stream().map(Step::name).toList()
+                        + " wait on each other; running them by order");
+                result.addAll(rest);
+                break;
+            }
+            pending.remove(next);
+            ran.add(next.name());
+            result.add(next);
+        }
+        return result;
+    }
+
+    private void runStep(Step step) {
+        long start = System.nanoTime();
+        FutureTask<String> task = new FutureTask<>(step.work()::run);
+        Thread t = new Thread(task, "dukequeue-shutdown-" + step.name());
+        t.setDaemon(true);
+        t.start();
+        String outcome;
+        Level level = Level.INFO;
+        try {
+            outcome = task.get(step.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            task.cancel(true);
+            outcome = "timed out after " + step.timeout().toMillis() + " ms; abandoned";
+            level = Level.WARNING;
+        } catch (ExecutionException e) {
+            outcome = "failed: " + e.getCause();
+            level = Level.WARNING;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            outcome = "interrupted";
+            level = Level.WARNING;
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        status.shutdownPhase(step.name(), took);
+        String result = outcome;
+        LOG.log(level, () -> "shutdown phase '" + step.name() + "' " + result + " (" + took.toMillis() + " ms)");
+    }
+}

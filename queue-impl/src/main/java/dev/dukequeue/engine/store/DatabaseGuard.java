@@ -1,0 +1,118 @@
+package dev.dukequeue.engine.store;
+
+import dev.dukequeue.JobQueueException;
+import dev.dukequeue.QueueUnavailableException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+
+/**
+ * Every store operation of the engine goes through here: retries and the circuit breaker ({@link GuardedCalls}), and
+ * the database's state as this node sees it, which readiness reports and submissions check. While the breaker is open
+ * submissions are refused with {@link QueueUnavailableException} (REST 503 with Retry-After), claiming pauses and
+ * readiness is DOWN; the first successful call closes it again, so the node heals by itself.
+ */
+@ApplicationScoped
+public class DatabaseGuard {
+
+    private static final Logger LOG = Logger.getLogger(DatabaseGuard.class.getName());
+    /** How long callers are told to wait while the breaker is open (its delay). */
+    public static final Duration RETRY_AFTER = Duration.ofSeconds(3);
+
+    @Inject
+    GuardedCalls guarded;
+
+    private volatile Instant openSince;
+    private volatile String lastError;
+    private final AtomicLong failures = new AtomicLong();
+
+    /**
+     * Runs a store operation under the fault-tolerance policy.
+     *
+     * @param what a few words for logs ("claim", "completion of ...")
+     * @throws QueueUnavailableException if the circuit is open
+     * @throws JobQueueException         whatever the operation threw once retries were spent
+     */
+    public <T> T call(String what, Callable<T> operation) {
+        try {
+            T result = guarded.call(operation);
+            succeeded();
+            return result;
+        } catch (CircuitBreakerOpenException e) {
+            opened();
+            throw unavailable(e);
+        } catch (StoreException e) {
+            failed(what, e);
+            throw e;
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new JobQueueException(what + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses new work while the circuit is open, so that a submission fails fast with a clear error.
+     *
+     * @throws QueueUnavailableException if it is open
+     */
+    public void ensureAvailable() {
+        if (openSince != null) {
+            throw unavailable(null);
+        }
+    }
+
+    /** Records a failure of an operation that is not retried here (a submission joined to the caller's transaction). */
+    public void failed(String what, StoreException e) {
+        failures.incrementAndGet();
+        lastError = what + ": " + e.getMessage();
+    }
+
+    private void succeeded() {
+        if (openSince != null) {
+            LOG.info(() -> "database reachable again after " + Duration.between(openSince, Instant.now()).toSeconds()
+                    + " s; circuit closed, claiming and submissions resume");
+        }
+        openSince = null;
+    }
+
+    private void opened() {
+        if (openSince == null) {
+            openSince = Instant.now();
+            LOG.severe(() -> "database circuit OPEN after repeated failures (last: " + lastError + "): submissions are "
+                    + "refused with 503, claiming pauses, readiness is DOWN until the database answers again");
+        }
+    }
+
+    private QueueUnavailableException unavailable(Throwable cause) {
+        return new QueueUnavailableException("the job store is unavailable (database circuit open"
+                + (lastError == null ? "" : "; last error: " + lastError) + "); nothing was written, retry in "
+                + RETRY_AFTER.toSeconds() + " s", RETRY_AFTER, cause);
+    }
+
+    /** @return true unless the circuit is open */
+    public boolean available() {
+        return openSince == null;
+    }
+
+    /** @return since when the circuit is open, if it is */
+    public Optional<Instant> openSince() {
+        return Optional.ofNullable(openSince);
+    }
+
+    /** @return the last database error seen, if any */
+    public Optional<String> lastError() {
+        return Optional.ofNullable(lastError);
+    }
+
+    /** @return database failures seen by this node since it started (after retries) */
+    public long failures() {
+        return failures.get();
+    }
+}
