@@ -63,7 +63,8 @@ public final class Deployments {
         StringBuilder properties = new StringBuilder();
         config.forEach((k, v) -> properties.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
         return ShrinkWrap.createFromZipFile(WebArchive.class, war)
-                .addPackages(true, Filters.exclude(EmbeddedDatabases.class), "dev.dukequeue.it")
+                // Client-side helpers (embedded databases, server processes) never go into the server.
+                .addPackages(true, Filters.exclude(".*/EmbeddedDatabases.*|.*/process/.*"), "dev.dukequeue.it")
                 .addAsResource(new StringAsset(properties.toString()), "META-INF/microprofile-config.properties")
                 .addAsLibraries(jarOf(org.assertj.core.api.Assertions.class), jarOf(org.awaitility.Awaitility.class),
                         jarOf(org.hamcrest.Matcher.class));

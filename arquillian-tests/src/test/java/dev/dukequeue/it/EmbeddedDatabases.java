@@ -24,7 +24,8 @@ public final class EmbeddedDatabases {
     public static synchronized String postgresUrl() {
         if (postgres == null) {
             try {
-                postgres = EmbeddedPostgres.builder().start();
+                // synchronous_commit as PostgreSQL ships it (zonky turns it off by default)
+                postgres = EmbeddedPostgres.builder().setServerConfig("synchronous_commit", "on").start();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
             }

@@ -6,8 +6,8 @@ import dev.dukequeue.JobView;
 import dev.dukequeue.engine.job.AttemptEntity;
 import dev.dukequeue.engine.job.JobEntity;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.TypedQuery;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
@@ -29,12 +29,12 @@ public class JobSearch {
     /** The largest page a listing returns. */
     public static final int MAX_LIMIT = 500;
 
-    @PersistenceContext(unitName = "dukequeue")
-    EntityManager em;
+    @Inject
+    JpaUnit unit;
 
     /** @return the job, or empty */
     public Optional<JobView> find(JobId id) {
-        return Optional.ofNullable(em.find(JobEntity.class, id.toString())).map(JobEntity::toView);
+        return unit.read(em -> Optional.ofNullable(em.find(JobEntity.class, id.toString())).map(JobEntity::toView));
     }
 
     /**
@@ -71,7 +71,12 @@ public class JobSearch {
             jpql.append(" AND j.seq < :after");
         }
         jpql.append(" ORDER BY j.seq DESC");
-        TypedQuery<JobEntity> q = em.createQuery(jpql.toString(), JobEntity.class);
+        Long afterSeq = after;
+        return unit.read(em -> page(em, jpql.toString(), filter, afterSeq, limit));
+    }
+
+    private static JobPage page(EntityManager em, String jpql, JobFilter filter, Long after, int limit) {
+        TypedQuery<JobEntity> q = em.createQuery(jpql, JobEntity.class);
         if (filter.state() != null) {
             q.setParameter("state", filter.state());
         }
@@ -94,7 +99,8 @@ public class JobSearch {
     /** @return job counts per queue, then per state (every state present, zeros included) */
     public Map<String, Map<JobState, Long>> countsByQueueAndState() {
         Map<String, Map<JobState, Long>> counts = new TreeMap<>();
-        List<Object[]> rows = em.createNamedQuery(JobEntity.COUNT_BY_QUEUE_AND_STATE, Object[].class).getResultList();
+        List<Object[]> rows = unit.read(em -> em.createNamedQuery(JobEntity.COUNT_BY_QUEUE_AND_STATE, Object[].class)
+                .getResultList());
         for (Object[] row : rows) {
             Map<JobState, Long> perState = counts.computeIfAbsent((String) row[0], q -> zeros());
             perState.put((JobState) row[1], ((Number) row[2]).longValue());
@@ -113,8 +119,9 @@ public class JobSearch {
     /** @return the job's executions, oldest first (empty if it never ran or does not exist) */
     public List<AttemptView> attempts(JobId id) {
         List<AttemptView> views = new ArrayList<>();
-        for (AttemptEntity a : em.createNamedQuery(AttemptEntity.BY_JOB, AttemptEntity.class)
-                .setParameter("jobId", id.toString()).getResultList()) {
+        List<AttemptEntity> rows = unit.read(em -> em.createNamedQuery(AttemptEntity.BY_JOB, AttemptEntity.class)
+                .setParameter("jobId", id.toString()).getResultList());
+        for (AttemptEntity a : rows) {
             views.add(new AttemptView(a.runNo(), a.attempt(), a.node(), a.startedAt(), a.finishedAt(),
                     a.outcome() == null ? null : a.outcome().name(),
                     a.errorCategory() == null ? null : a.errorCategory().name(), a.errorMessage(), a.stackTrace()));

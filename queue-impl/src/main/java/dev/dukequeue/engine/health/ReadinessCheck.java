@@ -32,11 +32,12 @@ public class ReadinessCheck implements HealthCheck {
     public HealthCheckResponse call() {
         EngineStatus.Phase phase = status.phase();
         boolean running = phase == EngineStatus.Phase.RUNNING;
-        boolean databaseUp = database.available();
+        boolean databaseUp = database.available() && phase != EngineStatus.Phase.WAITING_FOR_DATABASE;
         HealthCheckResponseBuilder b = HealthCheckResponse.named("dukequeue")
                 .status(running && databaseUp)
                 .withData("phase", phase.name())
-                .withData("database", databaseUp ? "UP" : "circuit open since " + database.openSince().orElseThrow())
+                .withData("database", databaseUp ? "UP" : database.openSince().map(t -> "circuit open since " + t)
+                        .orElse("unreachable"))
                 .withData("runningJobs", dispatcher.runningCount());
         if (!running) {
             b.withData("reason", status.reason());

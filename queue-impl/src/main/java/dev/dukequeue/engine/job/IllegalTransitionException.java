@@ -1,9 +1,11 @@
 package dev.dukequeue.engine.job;
 
 import dev.dukequeue.JobState;
+import jakarta.ejb.ApplicationException;
 import java.util.Set;
 
 /** An event was applied to a job in a state that does not allow it: a bug or a lost race, never silently ignored. */
+@ApplicationException(rollback = true)
 public class IllegalTransitionException extends IllegalStateException {
 
     private final JobState from;

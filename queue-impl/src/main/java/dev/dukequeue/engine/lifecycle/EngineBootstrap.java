@@ -13,8 +13,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
-import jakarta.ejb.TransactionManagement;
-import jakarta.ejb.TransactionManagementType;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -41,11 +41,13 @@ import javax.sql.DataSource;
  * <p>Shutdown runs through {@link ShutdownOrchestrator}, from a JVM shutdown hook (SIGTERM, SIGINT) registered here
  * and from {@link PreDestroy} (undeploy, server stop), whichever comes first.
  *
- * <p>Bean-managed transactions: migrations commit on their own connection, outside any JTA transaction.
+ * <p>No transaction of its own: migrations commit on their own connection, outside any JTA transaction. (Not a
+ * bean-managed-transaction bean: threads made in such a bean's context do not get their JDBC connections enlisted in
+ * JTA transactions on Payara; {@code StoreTransactionsIT} shows it.)
  */
 @Singleton
 @Startup
-@TransactionManagement(TransactionManagementType.BEAN)
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class EngineBootstrap {
 
     private static final Logger LOG = Logger.getLogger(EngineBootstrap.class.getName());
@@ -95,7 +97,7 @@ public class EngineBootstrap {
             return;
         }
         // A managed thread keeps the application's context: the hook can still use the engine's beans.
-        shutdownHook = threadFactory.newThread(() -> shutdown.shutdown("JVM shutdown: SIGTERM, SIGINT or exit"));
+        shutdownHook = threadFactory.newThread(() -> shutdown.shutdown("JVM shutdown: SIGTERM, SIGINT or exit", true));
         shutdownHook.setName("dukequeue-shutdown-hook");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         Thread starter = threadFactory.newThread(this::startWhenDatabaseAnswers);

@@ -8,7 +8,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -56,8 +61,17 @@ public class ShutdownOrchestrator {
     @Any
     Instance<ShutdownStep> applicationSteps;
 
+    /**
+     * Standard error itself (file descriptor 2). During a JVM shutdown the logging system is reset by its own shutdown
+     * hook, concurrently with ours, so the phases of a SIGTERM shutdown are also written here, where nothing can close
+     * them.
+     */
+    private static final PrintStream FD2 = new PrintStream(new FileOutputStream(FileDescriptor.err), true,
+            StandardCharsets.UTF_8);
+
     private final AtomicBoolean begun = new AtomicBoolean();
     private final CountDownLatch done = new CountDownLatch(1);
+    private volatile boolean jvmExiting;
 
     /** A phase of the shutdown: the engine's own or an application's. */
     record Step(String name, int order, Set<String> after, Duration timeout, Callable work) {
@@ -75,6 +89,13 @@ public class ShutdownOrchestrator {
      * @param trigger what asked for it, for the log
      */
     public void shutdown(String trigger) {
+        shutdown(trigger, false);
+    }
+
+    /**
+     * @param jvmExiting true when called from the JVM shutdown hook: phases are also written to standard error
+     */
+    public void shutdown(String trigger, boolean jvmExiting) {
         if (!begun.compareAndSet(false, true)) {
             try {
                 done.await(config.drain().toMillis() + 60_000, TimeUnit.MILLISECONDS);
@@ -83,15 +104,16 @@ public class ShutdownOrchestrator {
             }
             return;
         }
+        this.jvmExiting = jvmExiting;
         long start = System.nanoTime();
-        LOG.info(() -> "Graceful shutdown initiated on node " + node.owner() + " (" + trigger + ")");
+        say(Level.INFO, "Graceful shutdown initiated on node " + node.owner() + " (" + trigger + ")");
         try {
             for (Step step : ordered(steps())) {
                 runStep(step);
             }
         } finally {
             status.enter(EngineStatus.Phase.STOPPED, "shut down (" + trigger + ")");
-            LOG.info(() -> "Graceful shutdown of node " + node.owner() + " completed in "
+            say(Level.INFO, "Graceful shutdown of node " + node.owner() + " completed in "
                     + (System.nanoTime() - start) / 1_000_000 + " ms; phases (ms): " + status.shutdownPhaseMillis());
             done.countDown();
         }
@@ -115,6 +137,8 @@ public class ShutdownOrchestrator {
                     return "no new claims";
                 }));
         steps.add(new Step("drain", ShutdownStep.DRAIN, Set.of("stop-claiming"), config.drain().plusSeconds(15), () -> {
+            say(Level.INFO, "Waiting for " + dispatcher.runningCount() + " jobs to complete (up to "
+                    + config.drain().toMillis() + " ms, then they are released)");
             Dispatcher.DrainReport r = dispatcher.drain(config.drain());
             return r.inFlight() + " running, " + r.completed() + " finished, " + r.released() + " released";
         }));
@@ -187,7 +211,13 @@ public class ShutdownOrchestrator {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         status.shutdownPhase(step.name(), took);
-        String result = outcome;
-        LOG.log(level, () -> "shutdown phase '" + step.name() + "' " + result + " (" + took.toMillis() + " ms)");
+        say(level, "shutdown phase '" + step.name() + "' " + outcome + " (" + took.toMillis() + " ms)");
+    }
+
+    private void say(Level level, String message) {
+        LOG.log(level, message);
+        if (jvmExiting) {
+            FD2.println("[" + Instant.now() + "] [" + level + "] [dukequeue] " + message);
+        }
     }
 }

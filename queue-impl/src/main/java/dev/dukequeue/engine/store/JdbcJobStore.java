@@ -1,9 +1,7 @@
 package dev.dukequeue.engine.store;
 
 import dev.dukequeue.ErrorCategory;
-import dev.dukequeue.IllegalJobStateException;
 import dev.dukequeue.JobId;
-import dev.dukequeue.JobNotFoundException;
 import dev.dukequeue.JobReceipt;
 import dev.dukequeue.JobRequest;
 import dev.dukequeue.JobState;
@@ -13,9 +11,11 @@ import dev.dukequeue.engine.job.JobEvent;
 import dev.dukequeue.engine.job.JobTransitions;
 import dev.dukequeue.engine.job.Lease;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
-import jakarta.transaction.Transactional.TxType;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -40,14 +40,20 @@ import javax.sql.DataSource;
  * database's clock, {@code FOR UPDATE SKIP LOCKED} claims and lease-fenced transitions whose affected-row counts are
  * checked.
  *
- * <p><b>Transactions.</b> In the container each method carries its transaction attribute: {@link #insert} joins the
+ * <p><b>Transactions.</b> In the container this is an EJB with container-managed transactions: {@link #insert} joins the
  * caller's transaction (that is what makes a submission roll back with the application's work); every other method
- * runs in a transaction of its own. Outside a container (the store tests) the caller supplies the transaction on the
- * connections of the given data source. SQL errors surface as {@link StoreException}, which rolls the transaction back.
+ * runs in a transaction of its own. An EJB, not a CDI bean with {@code @Transactional}, on purpose: the dispatcher calls
+ * the store from threads of the container's ManagedThreadFactory, and on such threads Payara begins the JTA transaction
+ * but does not enlist the JDBC connection in it (each statement then commits on its own); an EJB invocation gives the
+ * connection its transaction on any thread ({@code StoreTransactionsIT} proves it). Outside a container (the store
+ * tests) the caller supplies the transaction on the connections of the given data source. SQL errors surface as
+ * {@link StoreException}, which rolls the transaction back.
  *
  * <p>Thread-safe: it holds no state but its data source and lazily detected dialect.
  */
-@ApplicationScoped
+@Singleton
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
 public class JdbcJobStore {
 
     private static final Logger LOG = Logger.getLogger(JdbcJobStore.class.getName());
@@ -57,8 +63,8 @@ public class JdbcJobStore {
 
     private volatile JobSql sql;
 
-    /** For CDI. */
-    protected JdbcJobStore() {
+    /** For the container. */
+    public JdbcJobStore() {
     }
 
     /** For use outside a container, on a data source whose connections the caller puts in a transaction. */
@@ -73,7 +79,7 @@ public class JdbcJobStore {
      * @param requests validated requests
      * @return one receipt per request, in order
      */
-    @Transactional(TxType.REQUIRED)
+    @TransactionAttribute(TransactionAttributeType.REQUIRED)
     public List<JobReceipt> insert(List<JobRequest> requests) {
         try (Connection c = dataSource.getConnection()) {
             JobSql q = sql(c);
@@ -147,7 +153,6 @@ public class JdbcJobStore {
      * @param leaseMs lease duration, on the database clock
      * @return the claimed jobs in priority, then submission order
      */
-    @Transactional(TxType.REQUIRES_NEW)
     public List<ClaimedJob> claim(String owner, Collection<String> types, int limit, long leaseMs) {
         if (limit <= 0 || types.isEmpty()) {
             return List.of();
@@ -252,7 +257,6 @@ public class JdbcJobStore {
      *
      * @return false if the lease was lost (the rescuer, a cancel or another node got there first): nothing changed
      */
-    @Transactional(TxType.REQUIRES_NEW)
     public boolean complete(Lease lease, String resultJson) {
         try (Connection c = dataSource.getConnection()) {
             JobSql q = sql(c);
@@ -278,7 +282,6 @@ public class JdbcJobStore {
      *
      * @return false if the lease was lost: nothing changed
      */
-    @Transactional(TxType.REQUIRES_NEW)
     public boolean fail(Lease lease, JobEvent event, Failure failure, long backoffMs) {
         try (Connection c = dataSource.getConnection()) {
             return leaveRunning(c, sql(c), lease.jobId(), lease.token(), lease.runNo(), event, failure, backoffMs);
@@ -293,7 +296,6 @@ public class JdbcJobStore {
      *
      * @return false if the lease was lost: nothing changed
      */
-    @Transactional(TxType.REQUIRES_NEW)
     public boolean release(Lease lease, String reason) {
         try (Connection c = dataSource.getConnection()) {
             return leaveRunning(c, sql(c), lease.jobId(), lease.token(), lease.runNo(), JobEvent.RELEASE,
@@ -355,7 +357,6 @@ public class JdbcJobStore {
      *
      * @return the jobs whose lease is gone (cancelled, rescued, or otherwise moved on): their handlers must stop
      */
-    @Transactional(TxType.REQUIRES_NEW)
     public Set<JobId> renewLeases(Collection<Lease> leases, long leaseMs) {
         Set<JobId> lost = new HashSet<>();
         if (leases.isEmpty()) {
@@ -391,7 +392,6 @@ public class JdbcJobStore {
      * @param backoffMs the retry delay for a given attempt number
      * @return what was rescued
      */
-    @Transactional(TxType.REQUIRES_NEW)
     public List<RescuedJob> rescueExpiredLeases(int limit, IntToLongFunction backoffMs, int poisonThreshold) {
         try (Connection c = dataSource.getConnection()) {
             JobSql q = sql(c);
@@ -414,7 +414,6 @@ public class JdbcJobStore {
      * @param currentOwner this incarnation's owner string, whose leases are kept
      * @return what was reclaimed
      */
-    @Transactional(TxType.REQUIRES_NEW)
     public List<RescuedJob> reclaimEarlierIncarnations(String nodeName, String currentOwner, int limit,
             IntToLongFunction backoffMs, int poisonThreshold) {
         String prefix = nodeName + "#";
@@ -488,12 +487,9 @@ public class JdbcJobStore {
     /**
      * Applies an operator's event (CANCEL, REDRIVE) to one job, guarded by the transition table under a row lock.
      *
-     * @return the job's new state
-     * @throws JobNotFoundException     if there is no such job
-     * @throws IllegalJobStateException if the job's state does not allow the event
+     * @return what happened: not found, not allowed in the job's state (nothing changed), or applied
      */
-    @Transactional(value = TxType.REQUIRES_NEW, dontRollbackOn = {JobNotFoundException.class, IllegalJobStateException.class})
-    public JobState apply(JobId id, JobEvent event) {
+    public Transition apply(JobId id, JobEvent event) {
         if (event != JobEvent.CANCEL && event != JobEvent.REDRIVE) {
             throw new IllegalArgumentException("not an operator event: " + event);
         }
@@ -505,15 +501,14 @@ public class JdbcJobStore {
                 ps.setString(1, id.toString());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
-                        throw new JobNotFoundException(id);
+                        return new Transition(false, null, null);
                     }
                     current = JobState.valueOf(rs.getString(1));
                     runNo = rs.getInt(2);
                 }
             }
             if (!JobTransitions.allows(current, event)) {
-                throw new IllegalJobStateException(id, current, event == JobEvent.CANCEL ? "cancel" : "retry",
-                        JobTransitions.sources(event));
+                return new Transition(true, current, current);
             }
             JobState target = JobTransitions.target(current, event);
             try (PreparedStatement ps = c.prepareStatement(event == JobEvent.CANCEL ? q.cancel : q.redrive)) {
@@ -528,14 +523,13 @@ public class JdbcJobStore {
                         Failure.observed(AttemptOutcome.CANCELLED, ErrorCategory.SYSTEM, "cancelled while running"));
             }
             LOG.fine(() -> "job " + id + ": " + current + " -> " + target + " (" + event + ")");
-            return target;
+            return new Transition(true, current, target);
         } catch (SQLException e) {
             throw new StoreException(event + " of " + id, e);
         }
     }
 
     /** @return the database's current time, the clock every lease and due time is measured on */
-    @Transactional(TxType.REQUIRES_NEW)
     public Instant databaseTime() {
         try (Connection c = dataSource.getConnection();
              Statement s = c.createStatement();
@@ -548,6 +542,7 @@ public class JdbcJobStore {
     }
 
     /** @return the dialect of the database behind this store */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public SqlDialect dialect() {
         try (Connection c = dataSource.getConnection()) {
             return sql(c).dialect;

@@ -15,6 +15,9 @@ import dev.dukequeue.engine.job.JobEvent;
 import dev.dukequeue.engine.store.DatabaseGuard;
 import dev.dukequeue.engine.store.JdbcJobStore;
 import dev.dukequeue.engine.store.StoreException;
+import dev.dukequeue.engine.store.Transition;
+import dev.dukequeue.engine.job.JobTransitions;
+import dev.dukequeue.IllegalJobStateException;
 import dev.dukequeue.QueueUnavailableException;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -101,6 +104,15 @@ public class DefaultJobQueue implements JobQueue {
         return receipts;
     }
 
+    private static void require(JobId id, String action, JobEvent event, Transition t) {
+        if (!t.found()) {
+            throw new JobNotFoundException(id);
+        }
+        if (!t.applied()) {
+            throw new IllegalJobStateException(id, t.before(), action, JobTransitions.sources(event));
+        }
+    }
+
     private void wakeAfterCommit() {
         transactions.registerInterposedSynchronization(new Synchronization() {
             @Override
@@ -124,7 +136,7 @@ public class DefaultJobQueue implements JobQueue {
 
     @Override
     public JobView cancel(JobId id) {
-        database.call("cancel of " + id, () -> store.apply(id, JobEvent.CANCEL));
+        require(id, "cancel", JobEvent.CANCEL, database.call("cancel of " + id, () -> store.apply(id, JobEvent.CANCEL)));
         // If it ran here, stop the handler now; on another node the next heartbeat finds the lease gone.
         dispatcher.cancelled(id);
         return search.find(id).orElseThrow(() -> new JobNotFoundException(id));
@@ -132,7 +144,7 @@ public class DefaultJobQueue implements JobQueue {
 
     @Override
     public JobView retry(JobId id) {
-        database.call("retry of " + id, () -> store.apply(id, JobEvent.REDRIVE));
+        require(id, "retry", JobEvent.REDRIVE, database.call("retry of " + id, () -> store.apply(id, JobEvent.REDRIVE)));
         dispatcher.wake();
         return search.find(id).orElseThrow(() -> new JobNotFoundException(id));
     }

@@ -13,7 +13,8 @@ class PostgresJobStoreTest extends JobStoreContract {
 
     @BeforeAll
     static void start() throws IOException {
-        postgres = EmbeddedPostgres.builder().start();
+        // synchronous_commit as PostgreSQL ships it (zonky turns it off by default)
+        postgres = EmbeddedPostgres.builder().setServerConfig("synchronous_commit", "on").start();
     }
 
     @AfterAll

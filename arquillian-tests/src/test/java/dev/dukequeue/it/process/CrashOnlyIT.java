@@ -1,0 +1,291 @@
+package dev.dukequeue.it.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import java.io.StringReader;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The failure playbook on real processes: kill -9 (scenarios 1, 2), SIGTERM (7), a poison pill that halts the JVM
+ * (11 taken to its extreme), a database that goes away (3) or is not there at start-up (seed 003). Every node is the
+ * runnable {@code dukequeue.jar} on an embedded PostgreSQL with its default durability.
+ */
+class CrashOnlyIT {
+
+    private static final Duration START = Duration.ofSeconds(120);
+
+    private Path dir;
+    private RestartablePostgres postgres;
+    private final List<ServerProcess> nodes = new ArrayList<>();
+
+    @BeforeEach
+    void database() throws Exception {
+        dir = Files.createDirectories(Path.of(System.getProperty("dukequeue.it.dir", "target/it"),
+                "process-" + UUID.randomUUID().toString().substring(0, 8)));
+        postgres = RestartablePostgres.on(RestartablePostgres.freePort(), dir.resolve("pgdata")).start();
+    }
+
+    @AfterEach
+    void cleanUp() {
+        nodes.forEach(ServerProcess::close);
+        postgres.close();
+    }
+
+    private ServerProcess node(String name) {
+        ServerProcess node = ServerProcess.node(name, postgres.jdbcUrl(), dir.resolve(name));
+        nodes.add(node);
+        return node;
+    }
+
+    private static JsonObject json(HttpResponse<String> r) {
+        try (JsonReader reader = Json.createReader(new StringReader(r.body()))) {
+            return reader.readObject();
+        }
+    }
+
+    /** Submits jobs through the REST batch endpoint. @return the ids the server acknowledged (201) */
+    private static List<String> submit(ServerProcess node, List<String> jobs) {
+        HttpResponse<String> r = node.post("/jobs/batch", "{\"jobs\":[" + String.join(",", jobs) + "]}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        return json(r).getJsonArray("jobs").stream().map(v -> v.asJsonObject().getString("id")).toList();
+    }
+
+    private Map<String, Long> statesOf(String where) throws SQLException {
+        Map<String, Long> counts = new HashMap<>();
+        try (Connection c = postgres.connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT state, COUNT(*) FROM dq_job WHERE " + where + " GROUP BY state");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                counts.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        return counts;
+    }
+
+    private long count(String sql) throws SQLException {
+        try (Connection c = postgres.connect(); PreparedStatement ps = c.prepareStatement(sql);
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private String rows(String sql) throws SQLException {
+        StringBuilder b = new StringBuilder();
+        try (Connection c = postgres.connect(); PreparedStatement ps = c.prepareStatement(sql);
+             ResultSet rs = ps.executeQuery()) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                b.append('\n');
+                for (int i = 1; i <= n; i++) {
+                    b.append(rs.getString(i)).append(i < n ? " | " : "");
+                }
+            }
+        }
+        return b.toString();
+    }
+
+    private String text(String sql) throws SQLException {
+        try (Connection c = postgres.connect(); PreparedStatement ps = c.prepareStatement(sql);
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    @Test
+    void killNineThreeTimesAndADatabaseRestartLoseNoJobAndCompleteNoneTwice() throws Exception {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        ServerProcess node = node("chaos").start().awaitReady(START);
+        int total = 5000;
+        List<String> acknowledged = new ArrayList<>();
+        for (int batch = 0; batch < total / 500; batch++) {
+            List<String> jobs = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                jobs.add("{\"type\":\"demo.sleep\",\"payload\":{\"ms\":" + (5 + random.nextInt(30)) + "},\"maxAttempts\":20}");
+            }
+            acknowledged.addAll(submit(node, jobs));
+        }
+        assertThat(acknowledged).hasSize(total).doesNotHaveDuplicates();
+
+        // Three kill -9 at random points of the run, each while jobs are running; the node restarts each time.
+        List<Long> inFlightAtKill = new ArrayList<>();
+        int[] killAfter = {200 + random.nextInt(800), 1500 + random.nextInt(800), 3000 + random.nextInt(700)};
+        for (int kill = 0; kill < killAfter.length; kill++) {
+            int threshold = killAfter[kill];
+            await().atMost(Duration.ofMinutes(3)).until(() -> count(
+                    "SELECT COUNT(*) FROM dq_job WHERE state = 'COMPLETED'") >= threshold);
+            node.kill9();
+            inFlightAtKill.add(count("SELECT COUNT(*) FROM dq_job WHERE state = 'RUNNING'"));
+            node.start().awaitReady(START);
+        }
+        // PostgreSQL restarts once under load: every connection of the running node breaks.
+        int restartAfter = 4000 + random.nextInt(400);
+        await().atMost(Duration.ofMinutes(3)).until(() -> count(
+                "SELECT COUNT(*) FROM dq_job WHERE state = 'COMPLETED'") >= restartAfter);
+        postgres.restart();
+
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                count("SELECT COUNT(*) FROM dq_job WHERE state = 'COMPLETED'") == total);
+
+        String ids = acknowledged.stream().map(id -> "'" + id + "'").collect(Collectors.joining(","));
+        assertThat(statesOf("id IN (" + ids + ")")).as("every acknowledged job").containsExactly(Map.entry("COMPLETED", (long) total));
+        assertThat(count("SELECT COUNT(*) FROM dq_job WHERE state IN ('RUNNING', 'FAILED', 'DEAD_LETTER')")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM (SELECT job_id FROM dq_attempt WHERE outcome = 'SUCCEEDED'"
+                + " GROUP BY job_id HAVING COUNT(*) > 1) twice")).as("jobs completed twice").isZero();
+        assertThat(count("SELECT COUNT(*) FROM dq_attempt WHERE outcome IS NULL")).as("attempts never closed: "
+                + rows("SELECT a.job_id, a.run_no, a.node, a.started_at, j.state, j.run_count, j.attempt,"
+                + " (SELECT string_agg(b.run_no || ':' || COALESCE(b.outcome, '-') || '@' || b.node, ' ' ORDER BY b.run_no)"
+                + " FROM dq_attempt b WHERE b.job_id = a.job_id)"
+                + " FROM dq_attempt a JOIN dq_job j ON j.id = a.job_id WHERE a.outcome IS NULL")).isZero();
+        long executions = count("SELECT COUNT(*) FROM dq_attempt");
+        long duplicates = executions - total;
+        long reclaimed = count("SELECT COUNT(*) FROM dq_attempt WHERE outcome = 'LEASE_EXPIRED'");
+        System.out.printf("chaos (seed %d): %d jobs acknowledged, %d completed, 3 kill -9 (in flight: %s), 1 PostgreSQL"
+                        + " restart; executions %d, duplicate executions %d (%d reclaimed after a kill or lost lease)%n",
+                seed, total, total, inFlightAtKill, executions, duplicates, reclaimed);
+        // At-least-once, bounded: only what was in flight at a kill (or whose outcome the restart lost) runs again.
+        assertThat(duplicates).isLessThanOrEqualTo(inFlightAtKill.stream().mapToLong(Long::longValue).sum() + 8);
+        assertThat(node.allLogs()).contains("Recovery completed, ");
+    }
+
+    @Test
+    void sigtermLetsRunningJobsFinishReleasesTheRestAndFailsNone() throws Exception {
+        ServerProcess node = node("sigterm").start().awaitReady(START);
+        List<String> jobs = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            jobs.add("{\"type\":\"demo.sleep\",\"payload\":{\"ms\":1500}}");
+        }
+        jobs.add("{\"type\":\"demo.sleep\",\"payload\":{\"ms\":8000}}");
+        jobs.add("{\"type\":\"demo.sleep\",\"payload\":{\"ms\":8000}}");
+        List<String> ids = submit(node, jobs);
+        await().atMost(Duration.ofSeconds(30)).until(() -> statesOf("state = 'RUNNING'").getOrDefault("RUNNING", 0L) == 8);
+
+        Duration took = node.terminate();
+
+        List<String> quick = ids.subList(0, 6);
+        List<String> slow = ids.subList(6, 8);
+        String quickIds = quick.stream().map(id -> "'" + id + "'").collect(Collectors.joining(","));
+        String slowIds = slow.stream().map(id -> "'" + id + "'").collect(Collectors.joining(","));
+        assertThat(statesOf("id IN (" + quickIds + ")")).as("finished during the drain").containsExactly(Map.entry("COMPLETED", 6L));
+        assertThat(statesOf("id IN (" + slowIds + ")")).as("released").containsExactly(Map.entry("SCHEDULED", 2L));
+        assertThat(count("SELECT COUNT(*) FROM dq_job WHERE id IN (" + slowIds + ") AND attempt = 0"))
+                .as("a release does not charge the attempt").isEqualTo(2);
+        assertThat(count("SELECT COUNT(*) FROM dq_attempt WHERE outcome = 'RELEASED'")).isEqualTo(2);
+        assertThat(count("SELECT COUNT(*) FROM dq_job WHERE state IN ('FAILED', 'DEAD_LETTER')")).isZero();
+        String log = node.log();
+        assertThat(log).contains("Graceful shutdown initiated").contains("Waiting for 8 jobs to complete")
+                .contains("shutdown phase 'readiness-down'").contains("shutdown phase 'stop-claiming'")
+                .contains("shutdown phase 'drain' 8 running, 6 finished, 2 released")
+                .contains("shutdown phase 'close'");
+        System.out.printf("SIGTERM: exited in %d ms; 6 jobs finished during the drain, 2 released without charging an"
+                + " attempt%n", took.toMillis());
+
+        node.start().awaitReady(START);
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                statesOf("id IN (" + slowIds + ")").getOrDefault("COMPLETED", 0L) == 2);
+        assertThat(node.log()).contains("Recovery completed, 0 jobs reclaimed");
+    }
+
+    @Test
+    void aPoisonPillThatHaltsTheJvmIsDeadLetteredAfterThreeCrashesAndTheNodeHeals() throws Exception {
+        ServerProcess node = node("poison").start().awaitReady(START);
+        String pill = json(node.post("/jobs", "{\"type\":\"demo.crash\",\"maxAttempts\":10}")).getString("id");
+        int crashes = 0;
+        while (crashes < 6) {
+            // Either the pill kills the node again, or the restarted node's recovery dead-letters it.
+            await().atMost(START).until(() -> !node.alive()
+                    || "DEAD_LETTER".equals(text("SELECT state FROM dq_job WHERE id = '" + pill + "'")));
+            if (node.alive()) {
+                break;
+            }
+            assertThat(node.waitExit(Duration.ofSeconds(5))).as("exit code of a halted JVM").isEqualTo(137);
+            crashes++;
+            node.start();
+        }
+        node.awaitReady(START);
+
+        assertThat(crashes).isEqualTo(3);
+        assertThat(text("SELECT last_error_category FROM dq_job WHERE id = '" + pill + "'")).isEqualTo("SYSTEM");
+        String reason = text("SELECT last_error_message FROM dq_job WHERE id = '" + pill + "'");
+        assertThat(reason).startsWith("poison pill: lost its worker 3 times without an outcome");
+        assertThat(reason.split("poison#", -1)).as("the three lost workers are named").hasSizeGreaterThan(3);
+        String echo = json(node.post("/jobs", "{\"type\":\"demo.echo\",\"payload\":1}")).getString("id");
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                "COMPLETED".equals(text("SELECT state FROM dq_job WHERE id = '" + echo + "'")));
+        assertThat(node.alive()).isTrue();
+        System.out.println("poison pill: dead-lettered after " + crashes + " crashes: " + reason);
+    }
+
+    @Test
+    void aNodeStartedWithoutItsDatabaseWaitsNotReadyAndStartsWhenTheDatabaseAppears() throws Exception {
+        postgres.stop();
+        ServerProcess node = node("early").start();
+
+        await().atMost(START).pollInterval(Duration.ofMillis(500)).until(() ->
+                node.alive() && node.log().contains("database unreachable at start-up (attempt 3)"));
+        HttpResponse<String> ready = node.health("ready");
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(ready.body()).contains("WAITING_FOR_DATABASE").contains("database unreachable");
+        assertThat(node.health("live").statusCode()).as("waiting is not dead: no restart loop").isEqualTo(200);
+        assertThat(node.post("/jobs", "{\"type\":\"demo.echo\"}").statusCode()).isEqualTo(503);
+
+        postgres.start();
+        node.awaitReady(Duration.ofSeconds(60));
+        String id = json(node.post("/jobs", "{\"type\":\"demo.echo\",\"payload\":\"late\"}")).getString("id");
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                "COMPLETED".equals(text("SELECT state FROM dq_job WHERE id = '" + id + "'")));
+    }
+
+    @Test
+    void whenTheDatabaseGoesAwayTheCircuitOpensSubmissionsGet503AndTheNodeHealsByItself() throws Exception {
+        ServerProcess node = node("circuit").start().awaitReady(START);
+        List<String> accepted = new ArrayList<>(submit(node, List.of("{\"type\":\"demo.echo\"}")));
+
+        postgres.stop();
+        await().atMost(Duration.ofSeconds(60)).until(() -> node.health("ready").statusCode() == 503);
+        HttpResponse<String> refused = node.post("/jobs", "{\"type\":\"demo.echo\"}");
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        assertThat(json(refused).getString("error")).isEqualTo("unavailable");
+        assertThat(json(refused).getString("message")).contains("nothing was written");
+        assertThat(node.health("ready").body()).contains("database");
+        assertThat(node.health("live").statusCode()).isEqualTo(200);
+
+        postgres.start();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            HttpResponse<String> r = node.post("/jobs", "{\"type\":\"demo.echo\"}");
+            if (r.statusCode() == 201) {
+                accepted.add(json(r).getString("id"));
+                return true;
+            }
+            return false;
+        });
+        node.awaitReady(Duration.ofSeconds(30));
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                count("SELECT COUNT(*) FROM dq_job WHERE state = 'COMPLETED'") == accepted.size());
+        assertThat(count("SELECT COUNT(*) FROM dq_job")).as("only acknowledged jobs exist").isEqualTo(accepted.size());
+        assertThat(node.log()).contains("database circuit OPEN").contains("circuit closed");
+    }
+}

@@ -1,0 +1,80 @@
+package dev.dukequeue.it.process;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+
+/**
+ * An embedded PostgreSQL (binaries from Maven, fsync and synchronous commit at their defaults) on a fixed port and data
+ * directory, so that it can be stopped and started again with its data, like a database server restart.
+ */
+final class RestartablePostgres implements AutoCloseable {
+
+    private final int port;
+    private final Path dataDir;
+    private EmbeddedPostgres postgres;
+
+    private RestartablePostgres(int port, Path dataDir) {
+        this.port = port;
+        this.dataDir = dataDir;
+    }
+
+    /** @return a database on {@code port}, not started */
+    static RestartablePostgres on(int port, Path dataDir) {
+        return new RestartablePostgres(port, dataDir);
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    RestartablePostgres start() {
+        try {
+            // zonky turns synchronous_commit off by default; a durability test needs PostgreSQL's real default.
+            postgres = EmbeddedPostgres.builder().setPort(port).setDataDirectory(dataDir.toFile())
+                    .setCleanDataDirectory(false).setServerConfig("synchronous_commit", "on").start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start PostgreSQL on port " + port, e);
+        }
+        return this;
+    }
+
+    void stop() {
+        if (postgres != null) {
+            try {
+                postgres.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            postgres = null;
+        }
+    }
+
+    /** Stops and starts the database server, keeping its data: every open connection breaks. */
+    void restart() {
+        stop();
+        start();
+    }
+
+    String jdbcUrl() {
+        return "jdbc:postgresql://localhost:" + port + "/postgres?user=postgres";
+    }
+
+    Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl());
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

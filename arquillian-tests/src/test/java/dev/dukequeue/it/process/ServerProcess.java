@@ -1,0 +1,211 @@
+package dev.dukequeue.it.process;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One DukeQueue node as a real process: {@code java -jar dukequeue.jar}, started, killed (SIGKILL), stopped
+ * (SIGTERM) and restarted by a test. Each start writes its own log file in the node's work directory.
+ */
+final class ServerProcess implements AutoCloseable {
+
+    static final String PASSWORD = "it-secret";
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final String name;
+    private final Map<String, String> settings;
+    private final Path workDir;
+    private final int port;
+    private final List<Path> logs = new ArrayList<>();
+    private Process process;
+    private Duration graceForShutdown = Duration.ofSeconds(5);
+
+    private ServerProcess(String name, Map<String, String> settings, Path workDir) {
+        this.name = name;
+        this.settings = settings;
+        this.workDir = workDir;
+        this.port = RestartablePostgres.freePort();
+    }
+
+    /** A node with short leases and backoffs, so that tests wait seconds, on the given database. */
+    static ServerProcess node(String name, String jdbcUrl, Path workDir) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("dukequeue.node.name", name);
+        s.put("dukequeue.db.url", jdbcUrl);
+        s.put("dukequeue.admin.password", PASSWORD);
+        s.put("dukequeue.data.dir", workDir.resolve("data").toString());
+        s.put("dukequeue.workers", "8");
+        s.put("dukequeue.poll.interval.ms", "200");
+        s.put("dukequeue.lease.duration.ms", "5000");
+        s.put("dukequeue.heartbeat.interval.ms", "1000");
+        s.put("dukequeue.rescuer.interval.ms", "1000");
+        s.put("dukequeue.retry.backoff.base.ms", "100");
+        s.put("dukequeue.retry.backoff.max.ms", "1000");
+        s.put("dukequeue.shutdown.drain.ms", "3000");
+        s.put("dukequeue.startup.retry.max.ms", "2000");
+        return new ServerProcess(name, s, workDir);
+    }
+
+    ServerProcess with(String key, String value) {
+        settings.put(key, value);
+        return this;
+    }
+
+    ServerProcess start() {
+        Path jar = Path.of(System.getProperty("dukequeue.jar", "../admin-web/target/dukequeue.jar")).toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("the runnable jar is missing: " + jar + " (build admin-web first)");
+        }
+        try {
+            Files.createDirectories(workDir);
+            Path log = workDir.resolve(name + "-" + (logs.size() + 1) + ".log");
+            logs.add(log);
+            List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-XX:+UseSerialGC",
+                    "-Djava.io.tmpdir=" + workDir.resolve("tmp")));
+            Files.createDirectories(workDir.resolve("tmp"));
+            settings.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+            cmd.addAll(List.of("-jar", jar.toString(), "--port", Integer.toString(port), "--nocluster",
+                    "--shutdowngrace", Long.toString(graceForShutdown.toMillis())));
+            process = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start node " + name, e);
+        }
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** Waits until {@code /health/ready} answers 200; fails at once (with the log) if the process died. */
+    ServerProcess awaitReady(Duration atMost) {
+        await().atMost(atMost).pollInterval(Duration.ofMillis(250)).until(() -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("node " + name + " exited with " + process.exitValue() + ":\n" + logTail());
+            }
+            try {
+                return health("ready").statusCode() == 200;
+            } catch (UncheckedIOException notListeningYet) {
+                return false;
+            }
+        });
+        return this;
+    }
+
+    HttpResponse<String> health(String which) {
+        return send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/health/" + which)).GET());
+    }
+
+    boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    /** SIGKILL: the process dies at once, mid-whatever, like a power loss or an OOM kill. */
+    void kill9() {
+        process.destroyForcibly();
+        waitExit(Duration.ofSeconds(30));
+    }
+
+    /** SIGTERM, then waits for the exit. @return how long the node took to exit */
+    Duration terminate() {
+        long start = System.nanoTime();
+        process.destroy();
+        waitExit(Duration.ofSeconds(90));
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /** Waits for the process to exit on its own. @return its exit code */
+    int waitExit(Duration atMost) {
+        try {
+            if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("node " + name + " did not exit within " + atMost);
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    HttpResponse<String> post(String path, String json) {
+        return send(api(path).POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
+                .header("Content-Type", "application/json"));
+    }
+
+    HttpResponse<String> get(String path) {
+        return send(api(path).GET());
+    }
+
+    private HttpRequest.Builder api(String path) {
+        return HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/dukequeue/api/v1" + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Basic " + Base64.getEncoder()
+                        .encodeToString(("admin:" + PASSWORD).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** @return the log of the latest start */
+    String log() {
+        try {
+            return Files.readString(logs.get(logs.size() - 1), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @return every start's log, in order */
+    String allLogs() {
+        StringBuilder b = new StringBuilder();
+        for (Path p : logs) {
+            try {
+                b.append(Files.readString(p, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return b.toString();
+    }
+
+    private String logTail() {
+        String log = log();
+        return log.substring(Math.max(0, log.length() - 4000));
+    }
+
+    int starts() {
+        return logs.size();
+    }
+
+    @Override
+    public void close() {
+        if (alive()) {
+            kill9();
+        }
+    }
+}
