@@ -7,8 +7,9 @@ import java.util.Optional;
  * What a running handler knows about its job, and how the engine asks it to stop.
  *
  * <p>One context per attempt; it is thread-safe, so a handler may pass it to threads it starts. When the engine
- * wants the handler to stop (cancel, shutdown, timeout, lost lease) it sets the stop reason and interrupts the
- * worker thread; long-running handlers should check {@link #stopRequested()} between steps.
+ * wants the handler to stop it sets the stop reason: for a cancel, a timeout or a lost lease it also interrupts the
+ * worker thread at once; for a shutdown it first lets the handler finish within the drain timeout and interrupts it
+ * only when that runs out. Long-running handlers should check {@link #stopRequested()} between steps.
  */
 public interface JobContext {
 

@@ -349,6 +349,37 @@ public abstract class QueueBehaviour {
     }
 
     @Test
+    void underABacklogSubmissionsAreStillAcceptedAndHigherPriorityRunsFirst() {
+        String queueName = "backlog-" + UUID.randomUUID().toString().substring(0, 8);
+        List<JobReceipt> low = queue.submitAll(IntStream.range(0, 40).mapToObj(i -> JobRequest.builder("demo.sleep")
+                .payloadJson("{\"ms\":100}").queue(queueName).priority(4).build()).toList());
+        JobId urgent = queue.submit(JobRequest.builder("demo.sleep").payloadJson("{\"ms\":1}").queue(queueName)
+                .priority(0).build()).id();
+
+        JobView done = awaitState(urgent, JobState.COMPLETED);
+        low.forEach(r -> awaitState(r.id(), JobState.COMPLETED));
+        long startedAfterUrgent = low.stream().map(r -> job(r.id()).startedAt())
+                .filter(t -> t.isAfter(done.startedAt())).count();
+        assertThat(startedAfterUrgent).as("low-priority jobs submitted earlier but started after the urgent one")
+                .isGreaterThanOrEqualTo(20);
+    }
+
+    @Test
+    void malformedPayloadFailsPermanentlyWithoutRetryAndKeepsTheError() {
+        JobId semantic = queue.submit(JobRequest.builder("demo.sleep").payloadJson("{\"ms\":\"soon\"}").maxAttempts(5)
+                .build()).id();
+        JobId shape = queue.submit(JobRequest.builder("demo.sleep").payloadJson("[1, 2]").maxAttempts(5).build()).id();
+
+        JobView failed = awaitState(semantic, JobState.FAILED);
+        assertThat(failed.attempt()).isEqualTo(1);
+        assertThat(failed.lastError().category()).isEqualTo(ErrorCategory.PERMANENT);
+        assertThat(failed.lastError().message()).contains("demo.sleep needs a payload");
+        JobView wrongShape = awaitState(shape, JobState.FAILED);
+        assertThat(wrongShape.lastError().message()).contains("payload cannot be converted");
+        assertThat(search.attempts(shape)).hasSize(1);
+    }
+
+    @Test
     void idempotencyKeyReturnsTheFirstJob() {
         String key = key();
         JobReceipt first = queue.submit(JobRequest.builder("test.count").idempotencyKey(key).build());

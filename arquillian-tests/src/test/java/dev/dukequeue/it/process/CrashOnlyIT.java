@@ -113,6 +113,47 @@ class CrashOnlyIT {
         }
     }
 
+    private static boolean faketimeInstalled() {
+        try {
+            return new ProcessBuilder("faketime", "-f", "+0", "true").start().waitFor() == 0;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private double seconds(String sql) throws SQLException {
+        try (Connection c = postgres.connect(); PreparedStatement ps = c.prepareStatement(sql);
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getDouble(1);
+        }
+    }
+
+    @Test
+    void nodesWhoseWallClocksAreHoursOffKeepDueTimesAndLeasesOnTheDatabaseClock() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(faketimeInstalled(), "libfaketime (Debian package faketime) is missing");
+
+        // Two hours ahead: if due times came from this clock, a delayed job would run at once.
+        ServerProcess ahead = node("ahead").withClockOffset("+2h").start().awaitReady(START);
+        String delayed = json(ahead.post("/jobs", "{\"type\":\"demo.echo\",\"delayMs\":4000}")).getString("id");
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                "COMPLETED".equals(text("SELECT state FROM dq_job WHERE id = '" + delayed + "'")));
+        assertThat(seconds("SELECT EXTRACT(EPOCH FROM (now() - created_at)) FROM dq_job WHERE id = '" + delayed + "'"))
+                .as("created_at is the database's time, not the node's").isBetween(0.0, 120.0);
+        assertThat(seconds("SELECT EXTRACT(EPOCH FROM (started_at - created_at)) FROM dq_job WHERE id = '" + delayed + "'"))
+                .as("the job waited its delay on the database clock").isGreaterThanOrEqualTo(4.0);
+        ahead.terminate();
+
+        // Two hours behind: if leases came from this clock, they would be expired when written and be rescued.
+        ServerProcess behind = node("behind").withClockOffset("-2h").start().awaitReady(START);
+        String slow = json(behind.post("/jobs", "{\"type\":\"demo.sleep\",\"payload\":{\"ms\":8000}}")).getString("id");
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                "COMPLETED".equals(text("SELECT state FROM dq_job WHERE id = '" + slow + "'")));
+        assertThat(count("SELECT COUNT(*) FROM dq_attempt WHERE job_id = '" + slow + "'"))
+                .as("an 8 s job under a 5 s lease, kept by heartbeats, never rescued").isEqualTo(1);
+        System.out.println("clock skew: nodes at +2h and -2h kept due times and leases on the database clock");
+    }
+
     @Test
     void killNineThreeTimesAndADatabaseRestartLoseNoJobAndCompleteNoneTwice() throws Exception {
         long seed = System.nanoTime();

@@ -35,6 +35,7 @@ final class ServerProcess implements AutoCloseable {
     private final List<Path> logs = new ArrayList<>();
     private Process process;
     private Duration graceForShutdown = Duration.ofSeconds(5);
+    private List<String> prefix = List.of();
 
     private ServerProcess(String name, Map<String, String> settings, Path workDir) {
         this.name = name;
@@ -62,6 +63,15 @@ final class ServerProcess implements AutoCloseable {
         return new ServerProcess(name, s, workDir);
     }
 
+    /**
+     * Runs the JVM with its clocks shifted by {@code offset} (libfaketime). The monotonic clock moves by the same
+     * constant, which changes no duration; leaving it unshifted makes timed waits inside the JVM stall.
+     */
+    ServerProcess withClockOffset(String offset) {
+        prefix = List.of("faketime", "-f", offset);
+        return this;
+    }
+
     ServerProcess with(String key, String value) {
         settings.put(key, value);
         return this;
@@ -76,14 +86,16 @@ final class ServerProcess implements AutoCloseable {
             Files.createDirectories(workDir);
             Path log = workDir.resolve(name + "-" + (logs.size() + 1) + ".log");
             logs.add(log);
-            List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-XX:+UseSerialGC",
+            List<String> cmd = new ArrayList<>(prefix);
+            cmd.addAll(List.of(javaBinary(), "-Xmx512m", "-XX:+UseSerialGC",
                     "-Djava.io.tmpdir=" + workDir.resolve("tmp")));
             Files.createDirectories(workDir.resolve("tmp"));
             settings.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
             cmd.addAll(List.of("-jar", jar.toString(), "--port", Integer.toString(port), "--nocluster",
                     "--shutdowngrace", Long.toString(graceForShutdown.toMillis())));
-            process = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            process = builder.start();
             return this;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start node " + name, e);
@@ -117,8 +129,16 @@ final class ServerProcess implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /** The JVM itself: a wrapper such as faketime forks it rather than replacing itself with it. */
+    private ProcessHandle jvm() {
+        return process.descendants().filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
+                .findFirst().orElse(process.toHandle());
+    }
+
     /** SIGKILL: the process dies at once, mid-whatever, like a power loss or an OOM kill. */
     void kill9() {
+        jvm().destroyForcibly();
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         waitExit(Duration.ofSeconds(30));
     }
@@ -126,8 +146,14 @@ final class ServerProcess implements AutoCloseable {
     /** SIGTERM, then waits for the exit. @return how long the node took to exit */
     Duration terminate() {
         long start = System.nanoTime();
-        process.destroy();
-        waitExit(Duration.ofSeconds(90));
+        ProcessHandle jvm = jvm();
+        jvm.destroy();
+        try {
+            jvm.onExit().get(90, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("node " + name + " did not exit within 90 s of SIGTERM", e);
+        }
+        waitExit(Duration.ofSeconds(30));
         return Duration.ofNanos(System.nanoTime() - start);
     }
 

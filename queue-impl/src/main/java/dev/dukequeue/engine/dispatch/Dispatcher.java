@@ -429,8 +429,6 @@ public class Dispatcher {
             return new DrainReport(0, 0, 0);
         }
         int inFlight = running.size();
-        LOG.info(() -> "node " + node.owner() + ": waiting for " + inFlight + " running job(s) to complete (up to "
-                + drain.toMillis() + " ms)");
         running.values().forEach(e -> e.requestStop(StopReason.SHUTDOWN, false));
         long deadline = System.nanoTime() + drain.toNanos();
         synchronized (signal) {

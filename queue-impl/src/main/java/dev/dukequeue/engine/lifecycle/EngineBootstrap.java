@@ -5,6 +5,7 @@ import dev.dukequeue.engine.dispatch.Dispatcher;
 import dev.dukequeue.engine.dispatch.HandlerRegistry;
 import dev.dukequeue.engine.lease.JobRescuer;
 import dev.dukequeue.engine.retry.BackoffPolicy;
+import dev.dukequeue.engine.store.ConfiguredDataSource;
 import dev.dukequeue.engine.store.JdbcJobStore;
 import dev.dukequeue.engine.store.RescuedJob;
 import dev.dukequeue.engine.store.SchemaMigrator;
@@ -91,6 +92,8 @@ public class EngineBootstrap {
         status.enter(EngineStatus.Phase.STARTING, "checking configuration and handlers");
         try {
             config.workers(); // touching the bean validates every setting
+            node.owner();
+            ConfiguredDataSource.checkSettings();
             registry.discover();
         } catch (RuntimeException e) {
             fatal("invalid configuration or handlers", e);

@@ -73,7 +73,7 @@ public class EngineStatus {
     /** @return how long each shutdown phase took, in milliseconds, in the order they ran */
     public Map<String, Long> shutdownPhaseMillis() {
         synchronized (shutdownPhaseMillis) {
-            return Map.copyOf(shutdownPhaseMillis);
+            return Collections.unmodifiableMap(new LinkedHashMap<>(shutdownPhaseMillis));
         }
     }
 

@@ -9,8 +9,8 @@ import java.net.UnknownHostException;
 import java.util.UUID;
 
 /**
- * Who this node is: a stable name ({@code dukequeue.node.name}, default the host name) and an incarnation that is
- * new at every start. Leases are owned by {@code name#incarnation}, so the owner of every lease (and of every attempt
+ * Who this node is: a stable name ({@code dukequeue.node.name}, default the host name; unique among live nodes) and
+ * an incarnation that is new at every start. Leases are owned by {@code name#incarnation}, so the owner of every lease (and of every attempt
  * in the history) names the exact process that held it.
  */
 @ApplicationScoped
@@ -24,7 +24,12 @@ public class NodeIdentity {
 
     @PostConstruct
     void init() {
-        name = config.nodeName().orElseGet(NodeIdentity::hostName);
+        name = config.nodeName().orElseGet(() -> hostName().replaceAll("[^A-Za-z0-9._-]", "-"));
+        if (!name.matches("[A-Za-z0-9._-]{1,100}")) {
+            // '#' separates name and incarnation in lease owners: start-up recovery matches on "name#".
+            throw new IllegalArgumentException("dukequeue.node.name must be 1..100 characters of letters, digits and"
+                    + " . _ - (got '" + name + "')");
+        }
         incarnation = UUID.randomUUID().toString().substring(0, 8);
     }
 

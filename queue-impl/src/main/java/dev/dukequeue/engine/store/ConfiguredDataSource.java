@@ -106,6 +106,27 @@ public class ConfiguredDataSource implements DataSource {
         }
     }
 
+    /**
+     * Checks what retrying cannot fix, before the node starts waiting for its database: the URL's kind and the presence
+     * of its JDBC driver.
+     *
+     * @throws IllegalArgumentException naming the setting and the problem
+     */
+    public static void checkSettings() {
+        String url = setting("dukequeue.db.url").orElse(null);
+        if (url == null) {
+            return; // the embedded H2 database
+        }
+        try {
+            Class.forName(driverFor(url), false, ConfiguredDataSource.class.getClassLoader());
+        } catch (SQLException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalArgumentException("dukequeue.db.url " + url + " needs the JDBC driver " + e.getMessage()
+                    + ", which is not on the class path", e);
+        }
+    }
+
     static String driverFor(String url) throws SQLException {
         String u = url.toLowerCase(Locale.ROOT);
         if (u.startsWith("jdbc:postgresql:")) {

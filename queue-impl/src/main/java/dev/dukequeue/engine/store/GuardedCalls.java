@@ -20,7 +20,7 @@ public class GuardedCalls {
     /**
      * Runs one store operation (its own transaction) with retries for transient failures and the circuit breaker.
      * Retried: {@link StoreException} (lost connections, timeouts, a restarting database), up to 2 more times with
-     * 100..300 ms between tries. The breaker opens when 3 of the last 4 calls failed, stays open 3 s, then lets one
+     * 0..200 ms between tries (100 ms, jitter 100 ms). The breaker opens when 3 of the last 4 calls failed, stays open 3 s, then lets one
      * trial call through.
      */
     @Retry(maxRetries = 2, delay = 100, jitter = 100, delayUnit = ChronoUnit.MILLIS, retryOn = StoreException.class)

@@ -455,7 +455,10 @@ public class JdbcJobStore {
             JobEvent event = poisoned || exhausted ? JobEvent.RESCUE_EXHAUSTED : JobEvent.RESCUE;
             String message = String.format(reason, e.owner(), e.attempt());
             if (poisoned) {
-                List<String> workers = lostWorkers(c, q, e.id());
+                // lease_losses counts since the last re-drive; the history keeps older losses too.
+                List<String> history = lostWorkers(c, q, e.id());
+                List<String> workers = new ArrayList<>(history.subList(Math.max(0, history.size() - e.losses()),
+                        history.size()));
                 workers.add(e.owner());
                 message = "poison pill: lost its worker " + workers.size() + " times without an outcome (nodes "
                         + String.join(", ", workers) + "); " + message;
