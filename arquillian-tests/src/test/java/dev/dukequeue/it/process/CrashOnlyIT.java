@@ -300,6 +300,15 @@ class CrashOnlyIT {
     }
 
     @Test
+    void aStartUpErrorThatRetryingCannotFixIsLoggedAndTheNodeExitsForItsSupervisor() {
+        ServerProcess node = node("fatal").with("dukequeue.workers", "0").start();
+
+        assertThat(node.waitExit(START)).as("exit code for the supervisor").isEqualTo(3);
+        assertThat(node.log()).contains("DukeQueue cannot start: invalid configuration or handlers")
+                .contains("dukequeue.workers must be positive, got 0");
+    }
+
+    @Test
     void whenTheDatabaseGoesAwayTheCircuitOpensSubmissionsGet503AndTheNodeHealsByItself() throws Exception {
         ServerProcess node = node("circuit").start().awaitReady(START);
         List<String> accepted = new ArrayList<>(submit(node, List.of("{\"type\":\"demo.echo\"}")));

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Brings the engine up when the application deploys and takes it down when it stops.
@@ -180,11 +181,21 @@ public class EngineBootstrap {
     private void fatal(String what, Exception e) {
         status.enter(EngineStatus.Phase.FAILED, what + ": " + e.getMessage());
         LOG.log(Level.SEVERE, "DukeQueue cannot start: " + what + ": " + e.getMessage(), e);
-        if (config.exitOnFatal()) {
+        if (exitOnFatal()) {
             LOG.severe("DukeQueue: exiting (dukequeue.startup.exit-on-fatal=true) so that the supervisor restarts "
                     + "this node with its back-off");
             Thread exit = new Thread(() -> System.exit(3), "dukequeue-fatal-exit");
             exit.start();
+        }
+    }
+
+    /** Read directly, not through EngineConfig: an invalid setting is one of the errors that lead here. */
+    private static boolean exitOnFatal() {
+        try {
+            return ConfigProvider.getConfig(EngineBootstrap.class.getClassLoader())
+                    .getOptionalValue("dukequeue.startup.exit-on-fatal", Boolean.class).orElse(false);
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 

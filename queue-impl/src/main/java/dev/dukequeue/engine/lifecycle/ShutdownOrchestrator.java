@@ -187,7 +187,7 @@ public class ShutdownOrchestrator {
         return result;
     }
 
-    private void runStep(Step step) {
+    void runStep(Step step) {
         long start = System.nanoTime();
         FutureTask<String> task = new FutureTask<>(step.work()::run);
         Thread t = new Thread(task, "dukequeue-shutdown-" + step.name());
