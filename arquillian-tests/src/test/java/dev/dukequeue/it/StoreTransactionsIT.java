@@ -40,6 +40,9 @@ class StoreTransactionsIT {
     @Inject
     JobSearch search;
 
+    @Inject
+    dev.dukequeue.it.handlers.TransactionalProbe probe;
+
     @Resource
     UserTransaction transaction;
 
@@ -73,43 +76,11 @@ class StoreTransactionsIT {
         assertThat(search.find(receipt.id())).as("a rolled-back insert on a managed thread").isEmpty();
     }
 
-    @Inject
-    dev.dukequeue.it.handlers.TransactionalProbe probe;
-
-    @Test
-    void storeWorkInACdiTransactionOnANestedManagedThreadRollsBackWithIt() throws Exception {
-        // The dispatcher's lineage: a managed thread started by another managed thread, a CDI-begun transaction.
+    /** Runs {@link TransactionalProbe#insertThenFail} on a thread from {@code newThread} and returns what it inserted. */
+    private JobReceipt insertThenFailOn(java.util.function.Function<Runnable, Thread> newThread) throws Exception {
         java.util.concurrent.atomic.AtomicReference<JobReceipt> receipt = new java.util.concurrent.atomic.AtomicReference<>();
         CompletableFuture<Void> done = new CompletableFuture<>();
-        Thread outer = threads.newThread(() -> {
-            Thread inner = threads.newThread(() -> {
-                try {
-                    probe.insertThenFail(receipt);
-                } catch (IllegalStateException expected) {
-                    done.complete(null);
-                } catch (RuntimeException e) {
-                    done.completeExceptionally(e);
-                }
-            });
-            inner.start();
-        });
-        outer.start();
-        done.get(30, TimeUnit.SECONDS);
-
-        assertThat(receipt.get()).isNotNull();
-        assertThat(search.find(receipt.get().id())).as("an insert rolled back on a nested managed thread").isEmpty();
-    }
-
-    @Inject
-    dev.dukequeue.it.handlers.BeanManagedThreads beanManagedThreads;
-
-    @Test
-    void storeWorkInACdiTransactionOnAThreadMadeByABeanManagedEjbRollsBackWithIt() throws Exception {
-        // Exactly the engine's lineage: EngineBootstrap (bean-managed transactions) makes the threads the dispatcher
-        // runs on, and engine code begins its transactions there.
-        java.util.concurrent.atomic.AtomicReference<JobReceipt> receipt = new java.util.concurrent.atomic.AtomicReference<>();
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        beanManagedThreads.newThread(() -> {
+        newThread.apply(() -> {
             try {
                 probe.insertThenFail(receipt);
             } catch (IllegalStateException expected) {
@@ -119,9 +90,35 @@ class StoreTransactionsIT {
             }
         }).start();
         done.get(30, TimeUnit.SECONDS);
-
         assertThat(receipt.get()).isNotNull();
-        assertThat(search.find(receipt.get().id())).as("an insert rolled back on a thread of a BMT bean").isEmpty();
+        return receipt.get();
+    }
+
+    @Test
+    void storeWorkInACdiTransactionOnANestedManagedThreadRollsBackWithIt() throws Exception {
+        // A managed thread started by another managed thread, a CDI-begun transaction.
+        CompletableFuture<JobReceipt> inner = new CompletableFuture<>();
+        threads.newThread(() -> {
+            try {
+                inner.complete(insertThenFailOn(threads::newThread));
+            } catch (Exception e) {
+                inner.completeExceptionally(e);
+            }
+        }).start();
+
+        assertThat(search.find(inner.get(60, TimeUnit.SECONDS).id())).as("an insert rolled back on a nested managed thread")
+                .isEmpty();
+    }
+
+    @Inject
+    dev.dukequeue.it.handlers.BeanManagedThreads beanManagedThreads;
+
+    @Test
+    void storeWorkInACdiTransactionOnAThreadMadeByABeanManagedEjbRollsBackWithIt() throws Exception {
+        // Exactly the engine's former lineage: EngineBootstrap (then bean-managed) made the dispatcher's threads.
+        JobReceipt receipt = insertThenFailOn(beanManagedThreads::newThread);
+
+        assertThat(search.find(receipt.id())).as("an insert rolled back on a thread of a BMT bean").isEmpty();
     }
 
     @Test

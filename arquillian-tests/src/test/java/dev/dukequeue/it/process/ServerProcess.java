@@ -14,9 +14,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.dukequeue.it.Deployments;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServerProcess implements AutoCloseable {
 
-    static final String PASSWORD = "it-secret";
+    static final String PASSWORD = Deployments.ADMIN_PASSWORD;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String name;
@@ -44,15 +44,15 @@ final class ServerProcess implements AutoCloseable {
         this.port = RestartablePostgres.freePort();
     }
 
-    /** A node with short leases and backoffs, so that tests wait seconds, on the given database. */
+    /**
+     * A node with the integration tests' short timings, on the given database; leases are a little longer than in
+     * the in-container tests because a PostgreSQL restart must fit inside one.
+     */
     static ServerProcess node(String name, String jdbcUrl, Path workDir) {
-        Map<String, String> s = new LinkedHashMap<>();
-        s.put("dukequeue.node.name", name);
+        Map<String, String> s = Deployments.fastEngine(name);
         s.put("dukequeue.db.url", jdbcUrl);
-        s.put("dukequeue.admin.password", PASSWORD);
         s.put("dukequeue.data.dir", workDir.resolve("data").toString());
         s.put("dukequeue.workers", "8");
-        s.put("dukequeue.poll.interval.ms", "200");
         s.put("dukequeue.lease.duration.ms", "5000");
         s.put("dukequeue.heartbeat.interval.ms", "1000");
         s.put("dukequeue.rescuer.interval.ms", "1000");
