@@ -22,7 +22,8 @@ public interface JobQueue {
      *
      * @param request the validated request
      * @return the job's id and state; {@code created} is false when the idempotency key matched an existing job
-     * @throws JobQueueException if the job could not be stored
+     * @throws QueueFullException if the queue holds as many waiting jobs as it may (nothing is stored)
+     * @throws JobQueueException  if the job could not be stored
      */
     JobReceipt submit(JobRequest request);
 
@@ -65,4 +66,19 @@ public interface JobQueue {
      * @throws IllegalJobStateException  if the job is not FAILED or DEAD_LETTER
      */
     JobView retry(JobId id);
+
+    /**
+     * Pauses a queue on every node: it keeps accepting submissions, but no node claims its jobs until it is resumed.
+     * Jobs already running finish normally. Durable: survives restarts. Pausing a paused queue changes nothing.
+     *
+     * @param queue the queue's name (the queue need not have jobs yet)
+     */
+    void pause(String queue);
+
+    /**
+     * Resumes a paused queue on every node. Resuming a queue that is not paused changes nothing.
+     *
+     * @param queue the queue's name
+     */
+    void resume(String queue);
 }

@@ -40,6 +40,7 @@ public final class Deployments {
         config.put("dukequeue.retry.backoff.base.ms", "50");
         config.put("dukequeue.retry.backoff.max.ms", "400");
         config.put("dukequeue.payload.max.bytes", "65536");
+        config.put("dukequeue.queue.tiny.max-waiting", "2");
         return config;
     }
 

@@ -380,6 +380,32 @@ public abstract class QueueBehaviour {
     }
 
     @Test
+    void aFullQueueRefusesTheSubmissionWithoutDoomingTheCallersTransaction() throws Exception {
+        // Deployments allow 2 waiting jobs in queue "tiny"; paused so that they keep waiting.
+        queue.pause("tiny");
+        List<JobId> accepted = new ArrayList<>();
+        transaction.begin();
+        try {
+            accepted.add(queue.submit(JobRequest.builder("test.count").queue("tiny").build()).id());
+            accepted.add(queue.submit(JobRequest.builder("test.count").queue("tiny").build()).id());
+            assertThatThrownBy(() -> queue.submit(JobRequest.builder("test.count").queue("tiny").build()))
+                    .isInstanceOfSatisfying(dev.dukequeue.QueueFullException.class, e -> {
+                        assertThat(e.queue()).isEqualTo("tiny");
+                        assertThat(e.limit()).isEqualTo(2);
+                        assertThat(e.retryAfter()).isPositive();
+                    });
+            transaction.commit();
+        } finally {
+            if (transaction.getStatus() != jakarta.transaction.Status.STATUS_NO_TRANSACTION) {
+                transaction.rollback();
+            }
+            accepted.forEach(id -> queue.find(id).filter(v -> !v.state().isTerminal()).ifPresent(v -> queue.cancel(id)));
+            queue.resume("tiny");
+        }
+        assertThat(accepted).hasSize(2).allSatisfy(id -> assertThat(job(id).state()).isEqualTo(JobState.CANCELLED));
+    }
+
+    @Test
     void idempotencyKeyReturnsTheFirstJob() {
         String key = key();
         JobReceipt first = queue.submit(JobRequest.builder("test.count").idempotencyKey(key).build());

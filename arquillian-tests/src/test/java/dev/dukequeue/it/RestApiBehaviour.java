@@ -208,6 +208,52 @@ public abstract class RestApiBehaviour extends QueueBehaviour {
 
     @Test
     @RunAsClient
+    void aPausedQueueAcceptsJobsButRunsThemOnlyOnceResumed() throws Exception {
+        String queueName = "paused-" + System.nanoTime();
+        Reply paused = admin("POST", "/queues/" + queueName + "/pause", null);
+        assertThat(paused.status()).isEqualTo(200);
+        assertThat(paused.json().getBoolean("paused")).isTrue();
+        String held = admin("POST", "/jobs", "{\"type\":\"demo.echo\",\"queue\":\"" + queueName + "\"}").json()
+                .getString("id");
+        String other = admin("POST", "/jobs", "{\"type\":\"demo.echo\"}").json().getString("id");
+
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                admin("GET", "/jobs/" + other, null).json().getString("state").equals("COMPLETED"));
+        assertThat(admin("GET", "/jobs/" + held, null).json().getString("state")).isEqualTo("SCHEDULED");
+        JsonObject queues = admin("GET", "/queues", null).json();
+        assertThat(queues.getJsonArray("items").stream().map(v -> v.asJsonObject())
+                .filter(q -> q.getString("name").equals(queueName)).findFirst().orElseThrow().getBoolean("paused")).isTrue();
+
+        assertThat(admin("POST", "/queues/" + queueName + "/resume", null).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                admin("GET", "/jobs/" + held, null).json().getString("state").equals("COMPLETED"));
+        assertThat(admin("POST", "/queues/bad%20name/pause", null).status()).isEqualTo(400);
+    }
+
+    @Test
+    @RunAsClient
+    void aFullQueueRefusesSubmissionsWith429AndRetryAfterAndStoresNothing() throws Exception {
+        // The deployments allow 2 waiting jobs in queue "tiny"; paused, so that they keep waiting.
+        assertThat(admin("POST", "/queues/tiny/pause", null).status()).isEqualTo(200);
+        long before = admin("GET", "/stats", null).json().getJsonObject("totals").getJsonNumber("SCHEDULED").longValue();
+        java.util.List<Integer> statuses = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            statuses.add(admin("POST", "/jobs", "{\"type\":\"demo.echo\",\"queue\":\"tiny\"}").status());
+        }
+        Reply refused = admin("POST", "/jobs", "{\"type\":\"demo.echo\",\"queue\":\"tiny\"}");
+        long after = admin("GET", "/stats", null).json().getJsonObject("totals").getJsonNumber("SCHEDULED").longValue();
+        admin("POST", "/queues/tiny/resume", null);
+
+        assertThat(statuses).containsExactly(201, 201, 429);
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.raw().headers().firstValue("Retry-After")).isPresent();
+        assertThat(refused.json().getString("error")).isEqualTo("queue_full");
+        assertThat(refused.json().getString("field")).isEqualTo("queue");
+        assertThat(after - before).as("only the accepted jobs exist").isEqualTo(2);
+    }
+
+    @Test
+    @RunAsClient
     void duplicateIdempotencyKeyAnswers200WithTheFirstJob() throws Exception {
         String body = "{\"type\":\"demo.echo\",\"idempotencyKey\":\"order-" + System.nanoTime() + "\"}";
         Reply first = admin("POST", "/jobs", body);

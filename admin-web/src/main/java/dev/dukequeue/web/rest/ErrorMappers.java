@@ -63,6 +63,17 @@ public final class ErrorMappers {
         }
     }
 
+    /** Backpressure: the queue holds as many waiting jobs as it may. Nothing was written. */
+    @Provider
+    public static class QueueFull implements ExceptionMapper<dev.dukequeue.QueueFullException> {
+        @Override
+        public Response toResponse(dev.dukequeue.QueueFullException e) {
+            return Response.status(429).header("Retry-After", Math.max(1, e.retryAfter().toSeconds()))
+                    .type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(JobJson.error("queue_full", "queue", e.getMessage())).build();
+        }
+    }
+
     /** The database circuit is open or the store could not take the request: nothing was written. */
     @Provider
     public static class QueueUnavailable implements ExceptionMapper<dev.dukequeue.QueueUnavailableException> {

@@ -32,6 +32,9 @@ public class JobSearch {
     @Inject
     JpaUnit unit;
 
+    @Inject
+    dev.dukequeue.engine.store.JdbcJobStore store;
+
     /** @return the job, or empty */
     public Optional<JobView> find(JobId id) {
         return unit.read(em -> Optional.ofNullable(em.find(JobEntity.class, id.toString())).map(JobEntity::toView));
@@ -106,6 +109,19 @@ public class JobSearch {
             perState.put((JobState) row[1], ((Number) row[2]).longValue());
         }
         return counts;
+    }
+
+    /** @return every queue that has jobs or settings: whether it is paused, and its job counts per state */
+    public List<QueueView> queues() {
+        Map<String, Map<JobState, Long>> counts = countsByQueueAndState();
+        java.util.Set<String> paused = store.pausedQueues();
+        java.util.SortedSet<String> names = new java.util.TreeSet<>(counts.keySet());
+        names.addAll(paused);
+        List<QueueView> views = new ArrayList<>();
+        for (String name : names) {
+            views.add(new QueueView(name, paused.contains(name), counts.getOrDefault(name, zeros())));
+        }
+        return views;
     }
 
     private static Map<JobState, Long> zeros() {

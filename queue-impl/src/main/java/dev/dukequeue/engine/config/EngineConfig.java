@@ -68,6 +68,14 @@ public class EngineConfig {
     boolean demoEnabled;
 
     @Inject
+    @ConfigProperty(name = "dukequeue.queue.max-waiting", defaultValue = "1000000")
+    long maxWaiting;
+
+    @Inject
+    @ConfigProperty(name = "dukequeue.queue.warn-ratio", defaultValue = "0.8")
+    double warnRatio;
+
+    @Inject
     @ConfigProperty(name = "dukequeue.poison.lease-losses", defaultValue = "3")
     int poisonLeaseLosses;
 
@@ -91,6 +99,10 @@ public class EngineConfig {
         positive("dukequeue.payload.max.bytes", payloadMaxBytes);
         positive("dukequeue.submit.batch.max", submitBatchMax);
         positive("dukequeue.poison.lease-losses", poisonLeaseLosses);
+        positive("dukequeue.queue.max-waiting", maxWaiting);
+        if (warnRatio <= 0 || warnRatio > 1) {
+            throw new IllegalArgumentException("dukequeue.queue.warn-ratio must be in (0, 1], got " + warnRatio);
+        }
         positive("dukequeue.startup.retry.max.ms", startupRetryMaxMs);
         if (drainMs < 0) {
             throw new IllegalArgumentException("dukequeue.shutdown.drain.ms must be zero or positive, got " + drainMs);
@@ -167,6 +179,21 @@ public class EngineConfig {
     /** @return how long shutdown waits for running jobs before giving them back */
     public Duration drain() {
         return Duration.ofMillis(drainMs);
+    }
+
+    /**
+     * @return the most jobs that may wait in {@code queue} (SCHEDULED or PENDING): {@code dukequeue.queue.<name>.max-waiting},
+     *         else {@code dukequeue.queue.max-waiting}
+     */
+    public long maxWaiting(String queue) {
+        return org.eclipse.microprofile.config.ConfigProvider.getConfig(EngineConfig.class.getClassLoader())
+                .getOptionalValue("dukequeue.queue." + queue + ".max-waiting", Long.class)
+                .filter(v -> v > 0).orElse(maxWaiting);
+    }
+
+    /** @return the share of a queue's limit past which a backlog warning is logged */
+    public double warnRatio() {
+        return warnRatio;
     }
 
     /** @return after how many lost leases without an outcome a job is dead-lettered as a poison pill */

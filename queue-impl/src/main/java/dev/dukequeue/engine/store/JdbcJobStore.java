@@ -532,6 +532,62 @@ public class JdbcJobStore {
         }
     }
 
+    /**
+     * Pauses or resumes a queue for every node: a paused queue keeps accepting submissions, and no node claims its jobs.
+     * Running jobs are not touched.
+     */
+    public void setPaused(String queue, boolean paused) {
+        try (Connection c = dataSource.getConnection()) {
+            JobSql q = sql(c);
+            try (PreparedStatement update = c.prepareStatement(q.updateQueuePaused)) {
+                update.setBoolean(1, paused);
+                update.setString(2, queue);
+                if (update.executeUpdate() == 1) {
+                    return;
+                }
+            }
+            try (PreparedStatement insert = c.prepareStatement(q.insertQueue)) {
+                insert.setString(1, queue);
+                insert.setBoolean(2, paused);
+                insert.executeUpdate();
+            }
+        } catch (SQLException e) {
+            // A concurrent first pause of the same queue loses on the primary key; the guard's retry then updates.
+            throw new StoreException((paused ? "pause" : "resume") + " of queue " + queue, e);
+        }
+    }
+
+    /** @return the queues paused now */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public Set<String> pausedQueues() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(sql(c).selectPausedQueues);
+             ResultSet rs = ps.executeQuery()) {
+            Set<String> paused = new java.util.TreeSet<>();
+            while (rs.next()) {
+                paused.add(rs.getString(1));
+            }
+            return paused;
+        } catch (SQLException e) {
+            throw new StoreException("reading paused queues", e);
+        }
+    }
+
+    /** @return jobs waiting in a queue (SCHEDULED or PENDING), read in the caller's transaction if there is one */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public long waitingCount(String queue) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(sql(c).countWaiting)) {
+            ps.setString(1, queue);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("counting waiting jobs of queue " + queue, e);
+        }
+    }
+
     /** @return the database's current time, the clock every lease and due time is measured on */
     public Instant databaseTime() {
         try (Connection c = dataSource.getConnection();

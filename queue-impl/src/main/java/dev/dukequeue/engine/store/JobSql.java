@@ -13,6 +13,8 @@ final class JobSql {
 
     private static final String LEASE_CLEARED = "lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL";
     private static final String FENCE = " WHERE id = ? AND state = 'RUNNING' AND lease_token = ?";
+    /** Claims skip the queues an operator paused (on any node). */
+    private static final String NOT_PAUSED = " AND queue NOT IN (SELECT name FROM dq_queue WHERE paused = TRUE)";
     private static final String CLAIM_COLUMNS =
             "id, type, queue, priority, seq, attempt, max_attempts, run_count, timeout_ms, payload";
 
@@ -47,6 +49,10 @@ final class JobSql {
     final String cancel;
     final String redrive;
     final String databaseTime;
+    final String updateQueuePaused;
+    final String insertQueue;
+    final String selectPausedQueues;
+    final String countWaiting;
 
     JobSql(SqlDialect d) {
         this.dialect = d;
@@ -58,7 +64,7 @@ final class JobSql {
         findByIdempotencyKey = "SELECT id, state FROM dq_job WHERE queue = ? AND idempotency_key = ?";
 
         selectDueForUpdatePrefix = "SELECT " + CLAIM_COLUMNS + " FROM dq_job"
-                + " WHERE state = 'SCHEDULED' AND run_at <= " + now + " AND type IN ";
+                + " WHERE state = 'SCHEDULED' AND run_at <= " + now + NOT_PAUSED + " AND type IN ";
         selectDueForUpdateSuffix = " ORDER BY priority, seq LIMIT ? FOR UPDATE SKIP LOCKED";
         leaseOne = "UPDATE dq_job SET state = 'RUNNING', attempt = attempt + 1, run_count = run_count + 1,"
                 + " started_at = " + now + ", updated_at = " + now + ", lease_owner = ?, lease_token = ?,"
@@ -67,7 +73,8 @@ final class JobSql {
         claimReturningPrefix = "UPDATE dq_job j SET state = 'RUNNING', attempt = j.attempt + 1,"
                 + " run_count = j.run_count + 1, started_at = " + now + ", updated_at = " + now + ","
                 + " lease_owner = ?, lease_token = ?, lease_expires_at = " + nowPlus + ", version = j.version + 1"
-                + " FROM (SELECT id FROM dq_job WHERE state = 'SCHEDULED' AND run_at <= " + now + " AND type IN ";
+                + " FROM (SELECT id FROM dq_job WHERE state = 'SCHEDULED' AND run_at <= " + now + NOT_PAUSED
+                + " AND type IN ";
         claimReturningSuffix = " ORDER BY priority, seq LIMIT ? FOR UPDATE SKIP LOCKED) due"
                 + " WHERE j.id = due.id RETURNING j.id, j.type, j.queue, j.priority, j.seq, j.attempt,"
                 + " j.max_attempts, j.run_count, j.timeout_ms, j.payload";
@@ -101,6 +108,10 @@ final class JobSql {
                 + " finished_at = NULL, result = NULL, updated_at = " + now + ", version = version + 1"
                 + " WHERE id = ? AND state = ?";
         databaseTime = "SELECT " + now;
+        updateQueuePaused = "UPDATE dq_queue SET paused = ?, updated_at = " + now + " WHERE name = ?";
+        insertQueue = "INSERT INTO dq_queue (name, paused, updated_at) VALUES (?, ?, " + now + ")";
+        selectPausedQueues = "SELECT name FROM dq_queue WHERE paused = TRUE ORDER BY name";
+        countWaiting = "SELECT COUNT(*) FROM dq_job WHERE queue = ? AND state IN ('SCHEDULED', 'PENDING')";
     }
 
     /** @return {@code (?, ?, ...)} with {@code n} placeholders */

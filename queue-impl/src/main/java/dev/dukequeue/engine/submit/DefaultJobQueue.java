@@ -18,6 +18,7 @@ import dev.dukequeue.engine.store.StoreException;
 import dev.dukequeue.engine.store.Transition;
 import dev.dukequeue.engine.job.JobTransitions;
 import dev.dukequeue.IllegalJobStateException;
+import dev.dukequeue.QueueFullException;
 import dev.dukequeue.QueueUnavailableException;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -49,6 +50,9 @@ public class DefaultJobQueue implements JobQueue {
     DatabaseGuard database;
 
     @Inject
+    Backpressure backpressure;
+
+    @Inject
     Dispatcher dispatcher;
 
     @Inject
@@ -58,7 +62,7 @@ public class DefaultJobQueue implements JobQueue {
     TransactionSynchronizationRegistry transactions;
 
     @Override
-    @Transactional(value = TxType.REQUIRED, dontRollbackOn = InvalidJobRequestException.class)
+    @Transactional(value = TxType.REQUIRED, dontRollbackOn = {InvalidJobRequestException.class, QueueFullException.class})
     public JobReceipt submit(JobRequest request) {
         if (request == null) {
             throw new InvalidJobRequestException("request", "is required");
@@ -67,7 +71,7 @@ public class DefaultJobQueue implements JobQueue {
     }
 
     @Override
-    @Transactional(value = TxType.REQUIRED, dontRollbackOn = InvalidJobRequestException.class)
+    @Transactional(value = TxType.REQUIRED, dontRollbackOn = {InvalidJobRequestException.class, QueueFullException.class})
     public List<JobReceipt> submitAll(List<JobRequest> requests) {
         if (requests == null || requests.isEmpty()) {
             throw new InvalidJobRequestException("jobs", "must contain at least one job");
@@ -91,6 +95,7 @@ public class DefaultJobQueue implements JobQueue {
         database.ensureAvailable(); // fail fast with 503 while the database circuit is open
         List<JobReceipt> receipts;
         try {
+            backpressure.check(requests);
             receipts = store.insert(requests);
         } catch (StoreException e) {
             // The caller's transaction is marked for rollback: nothing of this submission stays.
@@ -102,6 +107,31 @@ public class DefaultJobQueue implements JobQueue {
             wakeAfterCommit();
         }
         return receipts;
+    }
+
+    @Override
+    public void pause(String queue) {
+        requireQueueName(queue);
+        database.call("pause of queue " + queue, () -> {
+            store.setPaused(queue, true);
+            return null;
+        });
+    }
+
+    @Override
+    public void resume(String queue) {
+        requireQueueName(queue);
+        database.call("resume of queue " + queue, () -> {
+            store.setPaused(queue, false);
+            return null;
+        });
+        dispatcher.wake();
+    }
+
+    private static void requireQueueName(String queue) {
+        if (queue == null || !queue.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new InvalidJobRequestException("queue", "must be 1..64 characters of letters, digits and . _ -");
+        }
     }
 
     private static void require(JobId id, String action, JobEvent event, Transition t) {

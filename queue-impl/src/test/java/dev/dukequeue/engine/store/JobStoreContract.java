@@ -57,6 +57,7 @@ abstract class JobStoreContract {
         new SchemaMigrator(raw).migrate();
         try (Connection c = raw.getConnection(); Statement s = c.createStatement()) {
             s.executeUpdate("DELETE FROM dq_attempt");
+            s.executeUpdate("DELETE FROM dq_queue");
             s.executeUpdate("DELETE FROM dq_job");
         }
         tx = new TxDataSource(raw);
@@ -179,6 +180,32 @@ abstract class JobStoreContract {
             release.countDown();
             app.shutdownNow();
         }
+    }
+
+    @Test
+    void aPausedQueueKeepsItsJobsUntilResumedWhileOtherQueuesRun() {
+        JobId paused = submit(aJob().queue("mail").build()).id();
+        JobId other = submit(aJob().queue("reports").build()).id();
+        tx.inTransaction(() -> {
+            store.setPaused("mail", true);
+            return null;
+        });
+        tx.inTransaction(() -> {
+            store.setPaused("mail", true); // pausing twice is harmless
+            return null;
+        });
+
+        assertThat(claim(10)).extracting(j -> j.lease().jobId()).containsExactly(other);
+        assertThat(tx.inTransaction(store::pausedQueues)).containsExactly("mail");
+        assertThat(tx.inTransaction(() -> store.waitingCount("mail"))).isEqualTo(1);
+
+        tx.inTransaction(() -> {
+            store.setPaused("mail", false);
+            return null;
+        });
+        assertThat(claim(10)).extracting(j -> j.lease().jobId()).containsExactly(paused);
+        assertThat(tx.inTransaction(store::pausedQueues)).isEmpty();
+        assertThat(tx.inTransaction(() -> store.waitingCount("mail"))).isZero();
     }
 
     @Test

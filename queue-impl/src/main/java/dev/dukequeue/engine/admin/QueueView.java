@@ -1,0 +1,18 @@
+package dev.dukequeue.engine.admin;
+
+import dev.dukequeue.JobState;
+import java.util.Map;
+
+/**
+ * One queue, for operators.
+ *
+ * @param name   the queue
+ * @param paused true if no node claims its jobs
+ * @param counts its jobs per state
+ */
+public record QueueView(String name, boolean paused, Map<JobState, Long> counts) {
+
+    public QueueView {
+        counts = Map.copyOf(counts);
+    }
+}
