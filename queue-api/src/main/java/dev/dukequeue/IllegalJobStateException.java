@@ -25,6 +25,21 @@ public class IllegalJobStateException extends JobQueueException {
         this.action = action;
     }
 
+    /**
+     * An action the state allows was refused for another reason.
+     *
+     * @param id     the job
+     * @param state  the state it was found in
+     * @param action what was asked
+     * @param reason why it was refused
+     */
+    public IllegalJobStateException(JobId id, JobState state, String action, String reason) {
+        super("cannot " + action + " job " + id + " in state " + state + ": " + reason);
+        this.id = id;
+        this.state = state;
+        this.action = action;
+    }
+
     /** @return the job */
     public JobId id() {
         return id;

@@ -9,6 +9,11 @@ import jakarta.json.bind.JsonbException;
 import java.io.StringReader;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -28,6 +33,15 @@ import java.util.regex.Pattern;
  * @param timeout        the execution timeout of one attempt, 1 ms .. 24 h; default 30 minutes
  * @param idempotencyKey a key unique within the queue: a second submission with the same key returns the first
  *                       job instead of creating another; null for none; 1..200 characters
+ * @param key            a name for this job within one {@link JobQueue#submitAll batch}, so that other jobs of the
+ *                       batch can depend on it through {@code dependsOnKeys}; null for none; 1..64 characters of
+ *                       letters, digits and {@code . _ - :}. Not stored: it means nothing outside its batch.
+ * @param dependsOn      existing jobs this job waits for: it stays PENDING until all of them are COMPLETED; never
+ *                       null (empty for none), no duplicates
+ * @param dependsOnKeys  jobs of the same batch this job waits for, by their {@code key}; never null, no duplicates
+ * @param lifetime       for a job with dependencies: how long after submission it may wait PENDING; if its
+ *                       dependencies have not all completed by then it goes to DEAD_LETTER. Null for the configured
+ *                       default ({@code dukequeue.dependencies.lifetime}); 1 s .. 366 days
  */
 public record JobRequest(
         String type,
@@ -38,7 +52,11 @@ public record JobRequest(
         Duration delay,
         int maxAttempts,
         Duration timeout,
-        String idempotencyKey) {
+        String idempotencyKey,
+        String key,
+        List<JobId> dependsOn,
+        List<String> dependsOnKeys,
+        Duration lifetime) {
 
     public static final String DEFAULT_QUEUE = "default";
     public static final int DEFAULT_PRIORITY = 2;
@@ -49,9 +67,11 @@ public record JobRequest(
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
     public static final Duration MAX_TIMEOUT = Duration.ofHours(24);
     public static final Duration MAX_DELAY = Duration.ofDays(366);
+    public static final Duration MAX_LIFETIME = Duration.ofDays(366);
 
     private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
     public JobRequest {
         if (type == null || type.isEmpty()) {
@@ -85,6 +105,45 @@ public record JobRequest(
         if (idempotencyKey != null && (idempotencyKey.isEmpty() || idempotencyKey.length() > 200)) {
             throw new InvalidJobRequestException("idempotencyKey", "must be 1..200 characters");
         }
+        if (key != null && !KEY.matcher(key).matches()) {
+            throw new InvalidJobRequestException("key", "must be 1..64 characters of letters, digits and . _ - :");
+        }
+        dependsOn = List.copyOf(requireDistinct(dependsOn == null ? List.of() : dependsOn, "dependsOn"));
+        dependsOnKeys = List.copyOf(requireDistinct(dependsOnKeys == null ? List.of() : dependsOnKeys, "dependsOnKeys"));
+        for (int i = 0; i < dependsOnKeys.size(); i++) {
+            if (!KEY.matcher(dependsOnKeys.get(i)).matches()) {
+                throw new InvalidJobRequestException("dependsOnKeys[" + i + "]",
+                        "must be 1..64 characters of letters, digits and . _ - :");
+            }
+        }
+        if (lifetime != null) {
+            if (dependsOn.isEmpty() && dependsOnKeys.isEmpty()) {
+                throw new InvalidJobRequestException("lifetime",
+                        "applies only to a job with dependencies (dependsOn or dependsOnKeys)");
+            }
+            if (lifetime.compareTo(Duration.ofSeconds(1)) < 0 || lifetime.compareTo(MAX_LIFETIME) > 0) {
+                throw new InvalidJobRequestException("lifetime", "must be between 1 second and 366 days");
+            }
+        }
+    }
+
+    /** @return true if this job waits for other jobs */
+    public boolean hasDependencies() {
+        return !dependsOn.isEmpty() || !dependsOnKeys.isEmpty();
+    }
+
+    private static <T> List<T> requireDistinct(List<T> values, String field) {
+        Set<T> seen = new HashSet<>();
+        for (int i = 0; i < values.size(); i++) {
+            T v = values.get(i);
+            if (v == null) {
+                throw new InvalidJobRequestException(field + "[" + i + "]", "must not be null");
+            }
+            if (!seen.add(v)) {
+                throw new InvalidJobRequestException(field + "[" + i + "]", "repeats " + v);
+            }
+        }
+        return values;
     }
 
     /**
@@ -116,6 +175,10 @@ public record JobRequest(
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private Duration timeout = DEFAULT_TIMEOUT;
         private String idempotencyKey;
+        private String key;
+        private final List<JobId> dependsOn = new ArrayList<>();
+        private final List<String> dependsOnKeys = new ArrayList<>();
+        private Duration lifetime;
 
         private Builder(String type) {
             this.type = type;
@@ -179,13 +242,42 @@ public record JobRequest(
             return this;
         }
 
+        /** Names this job within its batch, so that other jobs of the batch can depend on it. */
+        public Builder key(String key) {
+            this.key = key;
+            return this;
+        }
+
+        /** Adds existing jobs this job waits for (it stays PENDING until they are all COMPLETED). */
+        public Builder dependsOn(JobId... ids) {
+            return dependsOn(java.util.Arrays.asList(ids));
+        }
+
+        /** Adds existing jobs this job waits for. */
+        public Builder dependsOn(Collection<JobId> ids) {
+            dependsOn.addAll(ids);
+            return this;
+        }
+
+        /** Adds jobs of the same batch this job waits for, by their {@link #key(String) keys}. */
+        public Builder dependsOnKeys(String... keys) {
+            dependsOnKeys.addAll(java.util.Arrays.asList(keys));
+            return this;
+        }
+
+        /** Sets how long the job may wait for its dependencies before it is dead-lettered. */
+        public Builder lifetime(Duration lifetime) {
+            this.lifetime = lifetime;
+            return this;
+        }
+
         /**
          * @return the validated request
          * @throws InvalidJobRequestException naming the first field that breaks a rule
          */
         public JobRequest build() {
             return new JobRequest(type, payloadJson, queue, priority, runAt, delay, maxAttempts, timeout,
-                    idempotencyKey);
+                    idempotencyKey, key, dependsOn, dependsOnKeys, lifetime);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.dukequeue;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -22,6 +23,9 @@ import java.util.Objects;
  * @param lastError      the error of its latest failed attempt, or null
  * @param idempotencyKey its idempotency key, or null
  * @param leaseOwner     the node running it while RUNNING, or null
+ * @param dependsOn      the jobs it waits for (or waited for), empty if none
+ * @param pendingDependencies how many of them had not completed when it was read (while PENDING)
+ * @param expiresAt      for a job with dependencies: when it is dead-lettered if it is still PENDING, or null
  */
 public record JobView(
         JobId id,
@@ -39,10 +43,14 @@ public record JobView(
         String resultJson,
         JobError lastError,
         String idempotencyKey,
-        String leaseOwner) {
+        String leaseOwner,
+        List<JobId> dependsOn,
+        int pendingDependencies,
+        Instant expiresAt) {
 
     public JobView {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(state, "state");
+        dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
     }
 }

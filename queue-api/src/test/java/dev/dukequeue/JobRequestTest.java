@@ -44,6 +44,8 @@ class JobRequestTest {
         assertThat(JobRequest.builder("t").runAt(at).delay(Duration.ofSeconds(5)).build().runAt()).isNull();
     }
 
+    private static final JobId SOME_JOB = JobId.random();
+
     static Stream<Arguments> brokenRules() {
         List<Object[]> cases = List.of(
                 new Object[] {"type", (UnaryOperator<JobRequest.Builder>) b -> JobRequest.builder(null), "is required"},
@@ -62,7 +64,13 @@ class JobRequestTest {
                 new Object[] {"timeout", (UnaryOperator<JobRequest.Builder>) b -> b.timeout(Duration.ZERO), "between 1 ms"},
                 new Object[] {"timeout", (UnaryOperator<JobRequest.Builder>) b -> b.timeout(Duration.ofHours(25)), "24 hours"},
                 new Object[] {"idempotencyKey", (UnaryOperator<JobRequest.Builder>) b -> b.idempotencyKey(""), "1..200"},
-                new Object[] {"idempotencyKey", (UnaryOperator<JobRequest.Builder>) b -> b.idempotencyKey("k".repeat(201)), "1..200"});
+                new Object[] {"idempotencyKey", (UnaryOperator<JobRequest.Builder>) b -> b.idempotencyKey("k".repeat(201)), "1..200"},
+                new Object[] {"key", (UnaryOperator<JobRequest.Builder>) b -> b.key("a b"), "1..64"},
+                new Object[] {"dependsOnKeys[1]", (UnaryOperator<JobRequest.Builder>) b -> b.dependsOnKeys("a", "a"), "repeats a"},
+                new Object[] {"dependsOnKeys[0]", (UnaryOperator<JobRequest.Builder>) b -> b.dependsOnKeys("x".repeat(65)), "1..64"},
+                new Object[] {"dependsOn[1]", (UnaryOperator<JobRequest.Builder>) b -> b.dependsOn(SOME_JOB, SOME_JOB), "repeats"},
+                new Object[] {"lifetime", (UnaryOperator<JobRequest.Builder>) b -> b.lifetime(Duration.ofHours(1)), "only to a job with dependencies"},
+                new Object[] {"lifetime", (UnaryOperator<JobRequest.Builder>) b -> b.dependsOnKeys("a").lifetime(Duration.ofMillis(10)), "between 1 second"});
         return cases.stream().map(c -> Arguments.of(c[0], c[1], c[2]));
     }
 
@@ -80,7 +88,8 @@ class JobRequestTest {
 
     @Test
     void runAtCannotBeCombinedWithDelayInTheRecord() {
-        assertThatThrownBy(() -> new JobRequest("t", null, null, 2, Instant.now(), Duration.ofSeconds(1), 1, null, null))
+        assertThatThrownBy(() -> new JobRequest("t", null, null, 2, Instant.now(), Duration.ofSeconds(1), 1, null, null,
+                null, null, null, null))
                 .isInstanceOfSatisfying(InvalidJobRequestException.class, e -> assertThat(e.field()).isEqualTo("runAt"));
     }
 
@@ -91,5 +100,17 @@ class JobRequestTest {
                 .payloadJson("[1, {\"a\": null}]").build();
         assertThat(r.priority()).isZero();
         assertThat(JobRequest.builder("t").priority(4).timeout(Duration.ofMillis(1)).build().priority()).isEqualTo(4);
+    }
+
+    @Test
+    void dependenciesAreKeptInOrderAndImmutable() {
+        JobId a = JobId.random();
+        JobRequest r = JobRequest.builder("t").key("child").dependsOn(a).dependsOnKeys("p1", "p2")
+                .lifetime(Duration.ofMinutes(5)).build();
+        assertThat(r.dependsOn()).containsExactly(a);
+        assertThat(r.dependsOnKeys()).containsExactly("p1", "p2");
+        assertThat(r.hasDependencies()).isTrue();
+        assertThat(JobRequest.builder("t").build().dependsOn()).isEmpty();
+        assertThatThrownBy(() -> r.dependsOnKeys().add("x")).isInstanceOf(UnsupportedOperationException.class);
     }
 }

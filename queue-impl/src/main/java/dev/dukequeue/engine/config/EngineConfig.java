@@ -87,8 +87,28 @@ public class EngineConfig {
     @ConfigProperty(name = "dukequeue.startup.exit-on-fatal", defaultValue = "false")
     boolean exitOnFatal;
 
+    @Inject
+    @ConfigProperty(name = "dukequeue.dependencies.lifetime", defaultValue = "P7D")
+    Duration dependencyLifetime;
+
+    @Inject
+    @ConfigProperty(name = "dukequeue.dependencies.max-per-job", defaultValue = "100")
+    int maxDependencies;
+
+    @Inject
+    @ConfigProperty(name = "dukequeue.dependencies.max-dependents", defaultValue = "1000")
+    int maxDependents;
+
+    @Inject
+    @ConfigProperty(name = "dukequeue.dependencies.max-depth", defaultValue = "100")
+    int maxDependencyDepth;
+
     @PostConstruct
     void check() {
+        positive("dukequeue.dependencies.lifetime", dependencyLifetime.toMillis());
+        positive("dukequeue.dependencies.max-per-job", maxDependencies);
+        positive("dukequeue.dependencies.max-dependents", maxDependents);
+        positive("dukequeue.dependencies.max-depth", maxDependencyDepth);
         positive("dukequeue.workers", workers);
         positive("dukequeue.claim.batch", claimBatch);
         positive("dukequeue.poll.interval.ms", pollIntervalMs);
@@ -214,5 +234,25 @@ public class EngineConfig {
     /** @return true if the demo handlers ({@code demo.*}) are active */
     public boolean demoEnabled() {
         return demoEnabled;
+    }
+
+    /** @return how long a job may wait PENDING for its dependencies when its request does not say */
+    public Duration dependencyLifetime() {
+        return dependencyLifetime;
+    }
+
+    /** @return the most dependencies one job may have */
+    public int maxDependencies() {
+        return maxDependencies;
+    }
+
+    /** @return the most jobs that may depend on one job */
+    public int maxDependents() {
+        return maxDependents;
+    }
+
+    /** @return the longest chain of dependencies below a job */
+    public int maxDependencyDepth() {
+        return maxDependencyDepth;
     }
 }

@@ -5,7 +5,11 @@ import dev.dukequeue.JobError;
 import dev.dukequeue.JobId;
 import dev.dukequeue.JobState;
 import dev.dukequeue.JobView;
+import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
+import jakarta.persistence.ElementCollection;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.JoinColumn;
 import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -16,6 +20,7 @@ import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A job row, as JPA reads it. The engine's read model (find, search, statistics) goes through this entity; every
@@ -105,6 +110,19 @@ public class JobEntity {
     private String lastErrorMessage;
 
     @Version
+    @Column(name = "deps_pending")
+    private int depsPending;
+
+    @Convert(converter = InstantConverter.class)
+    @Column(name = "expires_at")
+    private Instant expiresAt;
+
+    /** Read-only: the store writes dependency rows; the entity never changes. */
+    @ElementCollection(fetch = FetchType.LAZY)
+    @CollectionTable(name = "dq_dependency", joinColumns = @JoinColumn(name = "job_id"))
+    @Column(name = "depends_on", insertable = false, updatable = false)
+    private List<String> dependsOn;
+
     @Column(name = "version")
     private long version;
 
@@ -132,6 +150,8 @@ public class JobEntity {
     public JobView toView() {
         JobError error = lastErrorCategory == null ? null : new JobError(lastErrorCategory, lastErrorMessage);
         return new JobView(JobId.parse(id), type, queue, state, priority, attempt, maxAttempts, createdAt, runAt,
-                startedAt, finishedAt, payload, result, error, idempotencyKey, leaseOwner);
+                startedAt, finishedAt, payload, result, error, idempotencyKey, leaseOwner,
+                dependsOn == null ? List.of() : dependsOn.stream().sorted().map(JobId::parse).toList(),
+                state == JobState.PENDING ? depsPending : 0, expiresAt);
     }
 }

@@ -11,8 +11,10 @@ public enum JobEvent {
     SUBMIT_PENDING,
     /** Every dependency completed. */
     DEPENDENCIES_MET,
-    /** A dependency ended without completing, or the job's lifetime ran out while it waited. */
+    /** A dependency ended FAILED or DEAD_LETTER, or the job's lifetime ran out while it waited. */
     DEPENDENCY_FAILED,
+    /** A dependency was cancelled: the job can never run, and is cancelled with it. */
+    DEPENDENCY_CANCELLED,
     /** A node leased it. */
     CLAIM,
     /** The handler returned. */
@@ -32,5 +34,7 @@ public enum JobEvent {
     /** Someone cancelled it. */
     CANCEL,
     /** Someone re-drove a FAILED or DEAD_LETTER job. */
-    REDRIVE
+    REDRIVE,
+    /** Someone re-drove a FAILED or DEAD_LETTER job whose dependencies have not all completed: it waits again. */
+    REDRIVE_PENDING
 }

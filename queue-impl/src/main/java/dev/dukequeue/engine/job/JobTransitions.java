@@ -44,6 +44,8 @@ public final class JobTransitions {
         rule(JobEvent.RELEASE, EnumSet.of(RUNNING), SCHEDULED);
         rule(JobEvent.CANCEL, EnumSet.of(PENDING, SCHEDULED, RUNNING), CANCELLED);
         rule(JobEvent.REDRIVE, EnumSet.of(FAILED, DEAD_LETTER), SCHEDULED);
+        rule(JobEvent.DEPENDENCY_CANCELLED, EnumSet.of(PENDING), CANCELLED);
+        rule(JobEvent.REDRIVE_PENDING, EnumSet.of(FAILED, DEAD_LETTER), PENDING);
     }
 
     private JobTransitions() {

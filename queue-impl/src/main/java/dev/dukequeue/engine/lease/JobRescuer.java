@@ -79,6 +79,30 @@ public class JobRescuer {
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     void onTimer(Timer t) {
         rescueNow();
+        settleDependencies();
+    }
+
+    /**
+     * The dependency sweep (playbook 6): dead-letters PENDING jobs whose lifetime ran out, and settles PENDING jobs
+     * whose dependencies ended while their submission was still uncommitted.
+     *
+     * @return how many jobs changed
+     */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public int settleDependencies() {
+        int changed = 0;
+        try {
+            List<?> expired;
+            do {
+                expired = database.call("pending-job expiry", () -> store.expirePending(BATCH));
+                changed += expired.size();
+            } while (expired.size() == BATCH);
+            changed += database.call("dependency repair", () -> store.repairDependencies(BATCH));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "dependency sweep: " + e.getMessage(),
+                    e instanceof dev.dukequeue.QueueUnavailableException ? null : e);
+        }
+        return changed;
     }
 
     /**

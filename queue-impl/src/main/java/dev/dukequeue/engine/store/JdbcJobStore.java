@@ -28,7 +28,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.IntToLongFunction;
@@ -73,74 +75,329 @@ public class JdbcJobStore {
     }
 
     /**
-     * Stores new jobs as SCHEDULED, in the caller's transaction. A request whose idempotency key already exists in
-     * its queue returns the existing job instead.
+     * Stores new jobs without dependencies between them, in the caller's transaction (see
+     * {@link #submit(List, List, SubmitRules)}).
      *
-     * @param requests validated requests
      * @return one receipt per request, in order
+     * @throws StoreException if a request broke a dependency rule
      */
     @TransactionAttribute(TransactionAttributeType.REQUIRED)
     public List<JobReceipt> insert(List<JobRequest> requests) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            order.add(i);
+        }
+        Submission s = submit(requests, order, SubmitRules.DEFAULTS);
+        if (s.rejected()) {
+            throw new StoreException(s.field() + " " + s.rule(), new SQLException("rejected"));
+        }
+        return s.receipts();
+    }
+
+    /**
+     * Stores new jobs in the caller's transaction: SCHEDULED, or PENDING while a dependency has not completed.
+     * A request whose idempotency key already exists in its queue returns the existing job instead; if another
+     * transaction is inserting the same key right now, this waits for it: its commit returns its job, its rollback
+     * lets this one create the job (race-free on every database).
+     *
+     * @param requests requests whose batch graph {@code DependencyGraph} has checked
+     * @param order    the order to insert them in (dependencies first)
+     * @param rules    the limits for dependencies on existing jobs
+     * @return the receipts in request order, or the rule a request broke
+     */
+    @TransactionAttribute(TransactionAttributeType.REQUIRED)
+    public Submission submit(List<JobRequest> requests, List<Integer> order, SubmitRules rules) {
         try (Connection c = dataSource.getConnection()) {
-            JobSql q = sql(c);
-            List<JobReceipt> receipts = new ArrayList<>(requests.size());
-            JobState initial = JobTransitions.target(null, JobEvent.SUBMIT);
-            // A key repeated inside one batch means the same job: the later requests get the first one's receipt.
-            java.util.Map<String, JobReceipt> batchKeys = new java.util.HashMap<>();
-            try (PreparedStatement find = c.prepareStatement(q.findByIdempotencyKey);
-                 PreparedStatement insert = c.prepareStatement(q.insertJob)) {
-                int batched = 0;
-                for (JobRequest r : requests) {
-                    String batchKey = r.idempotencyKey() == null ? null : r.queue() + "\u0000" + r.idempotencyKey();
-                    if (batchKey != null) {
-                        JobReceipt seen = batchKeys.get(batchKey);
-                        JobReceipt existing = seen != null ? new JobReceipt(seen.id(), seen.state(), false) : existing(find, r);
-                        if (existing != null) {
-                            receipts.add(existing);
-                            continue;
-                        }
-                    }
-                    JobId id = JobId.random();
-                    int i = 1;
-                    insert.setString(i++, id.toString());
-                    insert.setString(i++, r.type());
-                    insert.setString(i++, r.queue());
-                    insert.setString(i++, initial.name());
-                    insert.setInt(i++, r.priority());
-                    insert.setInt(i++, r.maxAttempts());
-                    insert.setLong(i++, r.timeout().toMillis());
-                    insert.setString(i++, r.payloadJson());
-                    insert.setString(i++, r.idempotencyKey());
-                    if (r.runAt() != null) {
-                        insert.setTimestamp(i++, Timestamp.from(r.runAt()));
-                    } else {
-                        insert.setNull(i++, Types.TIMESTAMP);
-                    }
-                    insert.setLong(i, r.delay() == null ? 0 : r.delay().toMillis());
-                    insert.addBatch();
-                    batched++;
-                    JobReceipt receipt = new JobReceipt(id, initial, true);
-                    receipts.add(receipt);
-                    if (batchKey != null) {
-                        batchKeys.put(batchKey, receipt);
-                    }
-                }
-                if (batched > 0) {
-                    insert.executeBatch();
-                }
-            }
-            return receipts;
+            return new Inserter(c, sql(c), requests, rules).run(order);
         } catch (SQLException e) {
             throw new StoreException("insert of " + requests.size() + " job(s)", e);
         }
     }
 
-    private static JobReceipt existing(PreparedStatement find, JobRequest r) throws SQLException {
-        find.setString(1, r.queue());
-        find.setString(2, r.idempotencyKey());
-        try (ResultSet rs = find.executeQuery()) {
-            return rs.next() ? new JobReceipt(JobId.parse(rs.getString(1)), JobState.valueOf(rs.getString(2)), false) : null;
+    /** One submission's insert: dependency targets, idempotency, initial states, then the dependency rows. */
+    private static final class Inserter {
+        private final Connection c;
+        private final JobSql q;
+        private final List<JobRequest> requests;
+        private final SubmitRules rules;
+        private final JobReceipt[] receipts;
+        private final int[] depth;
+        private final Map<JobId, Target> targets = new HashMap<>();
+        private final Map<String, JobReceipt> batchKeys = new HashMap<>();
+        private final List<String[]> edges = new ArrayList<>();
+        private PreparedStatement insert;
+        private int batched;
+        private boolean wrote;
+
+        private record Target(JobState state, int depth) {
         }
+
+        Inserter(Connection c, JobSql q, List<JobRequest> requests, SubmitRules rules) {
+            this.c = c;
+            this.q = q;
+            this.requests = requests;
+            this.rules = rules;
+            this.receipts = new JobReceipt[requests.size()];
+            this.depth = new int[requests.size()];
+        }
+
+        private String prefix(int i) {
+            return requests.size() == 1 ? "" : "jobs[" + i + "].";
+        }
+
+        Submission run(List<Integer> order) throws SQLException {
+            Submission refused = readTargets();
+            if (refused != null) {
+                return refused;
+            }
+            try (PreparedStatement ps = c.prepareStatement(q.insertJob)) {
+                insert = ps;
+                for (int i : order) {
+                    refused = insertOne(i);
+                    if (refused != null) {
+                        return refused;
+                    }
+                }
+                flush();
+            }
+            if (!edges.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(q.insertDependency)) {
+                    for (String[] edge : edges) {
+                        ps.setString(1, edge[0]);
+                        ps.setString(2, edge[1]);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+            }
+            return Submission.accepted(List.of(receipts));
+        }
+
+        /** Reads the existing jobs the batch depends on (a plain read: see {@link Dependencies} for the race). */
+        private Submission readTargets() throws SQLException {
+            Map<JobId, Integer> newEdges = new HashMap<>();
+            for (JobRequest r : requests) {
+                for (JobId id : r.dependsOn()) {
+                    newEdges.merge(id, 1, Integer::sum);
+                }
+            }
+            if (newEdges.isEmpty()) {
+                return null;
+            }
+            List<JobId> ids = new ArrayList<>(newEdges.keySet());
+            Map<String, Long> dependents = new HashMap<>();
+            for (int from = 0; from < ids.size(); from += 500) {
+                List<JobId> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+                try (PreparedStatement ps = c.prepareStatement(q.selectDependencyTargetsPrefix
+                        + JobSql.placeholders(chunk.size()))) {
+                    for (int k = 0; k < chunk.size(); k++) {
+                        ps.setString(k + 1, chunk.get(k).toString());
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            targets.put(JobId.parse(rs.getString(1)),
+                                    new Target(JobState.valueOf(rs.getString(2)), rs.getInt(3)));
+                        }
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement(q.countDependentsPrefix
+                        + JobSql.placeholders(chunk.size()) + " GROUP BY depends_on")) {
+                    for (int k = 0; k < chunk.size(); k++) {
+                        ps.setString(k + 1, chunk.get(k).toString());
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            dependents.put(rs.getString(1), rs.getLong(2));
+                        }
+                    }
+                }
+            }
+            for (int i = 0; i < requests.size(); i++) {
+                List<JobId> deps = requests.get(i).dependsOn();
+                for (int k = 0; k < deps.size(); k++) {
+                    JobId id = deps.get(k);
+                    Target t = targets.get(id);
+                    String field = prefix(i) + "dependsOn[" + k + "]";
+                    if (t == null) {
+                        return Submission.rejected(field, "names no existing job: " + id, false);
+                    }
+                    if (unsatisfiable(t.state())) {
+                        return Submission.rejected(field, Dependencies.UNSATISFIABLE + id + " is " + t.state()
+                                + " and can never complete", false);
+                    }
+                    long total = dependents.getOrDefault(id.toString(), 0L) + newEdges.get(id);
+                    if (total > rules.maxDependents()) {
+                        return Submission.rejected(field, "job " + id + " would have " + total
+                                + " dependents; at most " + rules.maxDependents() + " are allowed", false);
+                    }
+                }
+            }
+            return null;
+        }
+
+        private Submission insertOne(int i) throws SQLException {
+            JobRequest r = requests.get(i);
+            int open = 0;
+            int d = 0;
+            List<String> dependsOn = new ArrayList<>();
+            for (JobId id : r.dependsOn()) {
+                Target t = targets.get(id);
+                open += t.state() == JobState.COMPLETED ? 0 : 1;
+                d = Math.max(d, t.depth() + 1);
+                dependsOn.add(id.toString());
+            }
+            for (String key : r.dependsOnKeys()) {
+                int j = indexOfKey(key);
+                JobReceipt dep = receipts[j];
+                if (unsatisfiable(dep.state())) {
+                    // Only possible when the key resolved to an existing job through its idempotency key.
+                    return Submission.rejected(prefix(i) + "dependsOnKeys", Dependencies.UNSATISFIABLE + dep.id()
+                            + " (key '" + key + "') is " + dep.state() + " and can never complete", wrote);
+                }
+                open += dep.state() == JobState.COMPLETED ? 0 : 1;
+                d = Math.max(d, depth[j] + 1);
+                dependsOn.add(dep.id().toString());
+            }
+            if (d > rules.maxDepth()) {
+                return Submission.rejected(prefix(i) + "dependsOn", "makes a chain of " + d
+                        + " dependencies; at most " + rules.maxDepth() + " are allowed", wrote);
+            }
+            JobState initial = JobTransitions.target(null, open > 0 ? JobEvent.SUBMIT_PENDING : JobEvent.SUBMIT);
+            String batchKey = r.idempotencyKey() == null ? null : r.queue() + "\u0000" + r.idempotencyKey();
+            if (batchKey != null) {
+                // A key repeated inside one batch means the same job: the later requests get the first one's receipt.
+                JobReceipt seen = batchKeys.get(batchKey);
+                if (seen != null) {
+                    receipts[i] = new JobReceipt(seen.id(), seen.state(), false);
+                    depth[i] = d;
+                    return null;
+                }
+            }
+            JobId id = JobId.random();
+            if (batchKey == null) {
+                bind(insert, r, id, initial, open, d);
+                insert.addBatch();
+                batched++;
+            } else {
+                flush(); // keeps submission order, and lets a duplicate key be told apart from other errors
+                Object[] existing = insertUnlessKeyExists(r, id, initial, open, d);
+                if (existing != null) {
+                    receipts[i] = new JobReceipt((JobId) existing[0], (JobState) existing[1], false);
+                    depth[i] = (Integer) existing[2];
+                    batchKeys.put(batchKey, receipts[i]);
+                    return null;
+                }
+            }
+            wrote = true;
+            receipts[i] = new JobReceipt(id, initial, true);
+            depth[i] = d;
+            if (batchKey != null) {
+                batchKeys.put(batchKey, receipts[i]);
+            }
+            for (String target : dependsOn) {
+                edges.add(new String[] {id.toString(), target});
+            }
+            return null;
+        }
+
+        private int indexOfKey(String key) {
+            for (int j = 0; j < requests.size(); j++) {
+                if (key.equals(requests.get(j).key())) {
+                    return j;
+                }
+            }
+            throw new IllegalArgumentException("no job with key " + key + " (the batch graph was not checked)");
+        }
+
+        private void bind(PreparedStatement insert, JobRequest r, JobId id, JobState initial, int open, int d)
+                throws SQLException {
+            int i = 1;
+            insert.setString(i++, id.toString());
+            insert.setString(i++, r.type());
+            insert.setString(i++, r.queue());
+            insert.setString(i++, initial.name());
+            insert.setInt(i++, r.priority());
+            insert.setInt(i++, r.maxAttempts());
+            insert.setLong(i++, r.timeout().toMillis());
+            insert.setString(i++, r.payloadJson());
+            insert.setString(i++, r.idempotencyKey());
+            if (r.runAt() != null) {
+                insert.setTimestamp(i++, Timestamp.from(r.runAt()));
+            } else {
+                insert.setNull(i++, Types.TIMESTAMP);
+            }
+            insert.setLong(i++, r.delay() == null ? 0 : r.delay().toMillis());
+            insert.setInt(i++, open);
+            insert.setInt(i++, d);
+            if (r.hasDependencies()) {
+                long lifetime = r.lifetime() == null ? rules.defaultLifetimeMs() : r.lifetime().toMillis();
+                insert.setLong(i++, lifetime);
+                insert.setLong(i++, lifetime);
+                insert.setLong(i, lifetime);
+            } else {
+                insert.setNull(i++, Types.BIGINT);
+                insert.setNull(i++, Types.BIGINT);
+                insert.setLong(i, 0);
+            }
+        }
+
+        private void flush() throws SQLException {
+            if (batched > 0) {
+                insert.executeBatch();
+                batched = 0;
+            }
+        }
+
+        /**
+         * Inserts the bound job unless its idempotency key exists. A concurrent uncommitted insert of the same key
+         * makes every database wait here until that transaction ends.
+         *
+         * @return {id, state, depth} of the existing job, or null if this one was inserted
+         */
+        private Object[] insertUnlessKeyExists(JobRequest r, JobId id, JobState initial, int open, int d)
+                throws SQLException {
+            if (q.dialect == SqlDialect.POSTGRESQL) {
+                // PostgreSQL: a failed statement would abort the whole transaction, so never let the insert fail.
+                try (PreparedStatement ps = c.prepareStatement(q.insertJobUnlessKeyExists)) {
+                    bind(ps, r, id, initial, open, d);
+                    if (ps.executeUpdate() == 1) {
+                        return null;
+                    }
+                }
+            } else {
+                // H2 and MariaDB roll back only the failed statement: the caller's transaction goes on.
+                try {
+                    bind(insert, r, id, initial, open, d);
+                    insert.executeUpdate();
+                    return null;
+                } catch (SQLException e) {
+                    if (!SqlDialect.isUniqueViolation(e)) {
+                        throw e;
+                    }
+                }
+            }
+            Object[] existing = findByKey(r);
+            if (existing == null) {
+                throw new SQLException("idempotency key '" + r.idempotencyKey() + "' in queue " + r.queue()
+                        + " collided, but no job holds it");
+            }
+            return existing;
+        }
+
+        private Object[] findByKey(JobRequest r) throws SQLException {
+            try (PreparedStatement find = c.prepareStatement(q.findByIdempotencyKey)) {
+                find.setString(1, r.queue());
+                find.setString(2, r.idempotencyKey());
+                try (ResultSet rs = find.executeQuery()) {
+                    return rs.next() ? new Object[] {JobId.parse(rs.getString(1)), JobState.valueOf(rs.getString(2)),
+                        rs.getInt(3)} : null;
+                }
+            }
+        }
+    }
+
+    private static boolean unsatisfiable(JobState state) {
+        return state == JobState.FAILED || state == JobState.DEAD_LETTER || state == JobState.CANCELLED;
     }
 
     /**
@@ -270,6 +527,7 @@ public class JdbcJobStore {
                 }
             }
             closeAttempt(c, q, lease.jobId(), lease.runNo(), AttemptOutcome.SUCCEEDED, null);
+            Dependencies.completed(c, q, lease.jobId());
             return true;
         } catch (SQLException e) {
             throw new StoreException("completion of " + lease.jobId(), e);
@@ -336,6 +594,9 @@ public class JdbcJobStore {
             }
         }
         closeAttempt(c, q, id, runNo, failure.outcome(), failure);
+        if (target.isTerminal()) {
+            Dependencies.unsatisfiable(c, q, id, target);
+        }
         return true;
     }
 
@@ -500,6 +761,7 @@ public class JdbcJobStore {
             JobSql q = sql(c);
             JobState current;
             int runNo;
+            long lifetimeMs;
             try (PreparedStatement ps = c.prepareStatement(q.selectStateForUpdate)) {
                 ps.setString(1, id.toString());
                 try (ResultSet rs = ps.executeQuery()) {
@@ -508,27 +770,115 @@ public class JdbcJobStore {
                     }
                     current = JobState.valueOf(rs.getString(1));
                     runNo = rs.getInt(2);
+                    lifetimeMs = rs.getLong(3);
                 }
             }
             if (!JobTransitions.allows(current, event)) {
                 return new Transition(true, current, current);
             }
-            JobState target = JobTransitions.target(current, event);
-            try (PreparedStatement ps = c.prepareStatement(event == JobEvent.CANCEL ? q.cancel : q.redrive)) {
-                ps.setString(1, id.toString());
-                ps.setString(2, current.name());
-                if (ps.executeUpdate() == 0) {
-                    throw new SQLException("job " + id + " changed under its row lock");
+            JobState target;
+            if (event == JobEvent.CANCEL) {
+                target = JobTransitions.target(current, event);
+                try (PreparedStatement ps = c.prepareStatement(q.cancel)) {
+                    ps.setString(1, id.toString());
+                    ps.setString(2, current.name());
+                    if (ps.executeUpdate() == 0) {
+                        throw new SQLException("job " + id + " changed under its row lock");
+                    }
                 }
-            }
-            if (event == JobEvent.CANCEL && current == JobState.RUNNING) {
-                closeAttempt(c, q, id, runNo, AttemptOutcome.CANCELLED,
-                        Failure.observed(AttemptOutcome.CANCELLED, ErrorCategory.SYSTEM, "cancelled while running"));
+                if (current == JobState.RUNNING) {
+                    closeAttempt(c, q, id, runNo, AttemptOutcome.CANCELLED,
+                            Failure.observed(AttemptOutcome.CANCELLED, ErrorCategory.SYSTEM, "cancelled while running"));
+                }
+                Dependencies.unsatisfiable(c, q, id, target);
+            } else {
+                // A re-drive waits again for dependencies that have not completed, and is refused while one of them
+                // can never complete (it would only be dead-lettered again).
+                Map<String, JobState> deps = Dependencies.dependencyStates(c, q, id.toString());
+                Map.Entry<String, JobState> dead = Dependencies.firstUnsatisfiable(deps);
+                if (dead != null) {
+                    return new Transition(true, current, current, "its dependency " + dead.getKey() + " is "
+                            + dead.getValue() + "; re-drive or replace that job first");
+                }
+                long open = deps.values().stream().filter(st -> st != JobState.COMPLETED).count();
+                JobEvent applied = open > 0 ? JobEvent.REDRIVE_PENDING : JobEvent.REDRIVE;
+                target = JobTransitions.target(current, applied);
+                try (PreparedStatement ps = c.prepareStatement(open > 0 ? q.redrivePending : q.redrive)) {
+                    int i = 1;
+                    if (open > 0) {
+                        ps.setLong(i++, open);
+                        ps.setLong(i++, lifetimeMs);
+                    }
+                    ps.setString(i++, id.toString());
+                    ps.setString(i, current.name());
+                    if (ps.executeUpdate() == 0) {
+                        throw new SQLException("job " + id + " changed under its row lock");
+                    }
+                }
             }
             LOG.fine(() -> "job " + id + ": " + current + " -> " + target + " (" + event + ")");
             return new Transition(true, current, target);
         } catch (SQLException e) {
             throw new StoreException(event + " of " + id, e);
+        }
+    }
+
+    /**
+     * Dead-letters PENDING jobs whose lifetime ran out before their dependencies completed (playbook 6: blocked jobs
+     * do not wait forever), and the jobs that wait on them.
+     *
+     * @return the ids dead-lettered directly (not counting their dependents)
+     */
+    public List<JobId> expirePending(int limit) {
+        try (Connection c = dataSource.getConnection()) {
+            JobSql q = sql(c);
+            List<String[]> expired = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(q.selectExpiredPending)) {
+                ps.setInt(1, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        expired.add(new String[] {rs.getString(1), java.time.Duration.ofMillis(rs.getLong(2)).toString()});
+                    }
+                }
+            }
+            List<JobId> ended = new ArrayList<>();
+            JobState target = JobTransitions.target(JobState.PENDING, JobEvent.DEPENDENCY_FAILED);
+            for (String[] e : expired) {
+                Map<String, JobState> deps = Dependencies.dependencyStates(c, q, e[0]);
+                List<String> waitingFor = deps.entrySet().stream().filter(d -> d.getValue() != JobState.COMPLETED)
+                        .map(d -> d.getKey() + " (" + d.getValue() + ")").toList();
+                String reason = Dependencies.UNSATISFIABLE + "lifetime " + e[1] + " ran out while waiting for "
+                        + String.join(", ", waitingFor);
+                try (PreparedStatement ps = c.prepareStatement(q.dependencyUnsatisfiable)) {
+                    ps.setString(1, target.name());
+                    ps.setString(2, reason.length() > 2000 ? reason.substring(0, 2000) : reason);
+                    ps.setString(3, e[0]);
+                    if (ps.executeUpdate() == 0) {
+                        continue;
+                    }
+                }
+                LOG.warning(() -> "Dependency not satisfiable: job " + e[0] + " -> " + target + "; its " + reason);
+                JobId id = JobId.parse(e[0]);
+                ended.add(id);
+                Dependencies.unsatisfiable(c, q, id, target);
+            }
+            return ended;
+        } catch (SQLException e) {
+            throw new StoreException("expiry of pending jobs", e);
+        }
+    }
+
+    /**
+     * Settles PENDING jobs whose dependency count is off (a dependency ended while their submission was still
+     * uncommitted, so it could not see them) or that wait on a dependency that can never complete.
+     *
+     * @return how many jobs changed
+     */
+    public int repairDependencies(int limit) {
+        try (Connection c = dataSource.getConnection()) {
+            return Dependencies.repair(c, sql(c), limit);
+        } catch (SQLException e) {
+            throw new StoreException("dependency repair", e);
         }
     }
 

@@ -20,9 +20,31 @@ final class JobSql {
 
     final SqlDialect dialect;
 
-    /** Inserts one job; run_at is the given instant, or the database clock plus a delay when it is null. */
+    /**
+     * Inserts one job; run_at is the given instant, or the database clock plus a delay when it is null; expires_at is
+     * the database clock plus lifetime_ms when that is not null.
+     */
     final String insertJob;
+    /** PostgreSQL: an insert that waits for a concurrent insert of the same idempotency key and then does nothing. */
+    final String insertJobUnlessKeyExists;
     final String findByIdempotencyKey;
+    /** Existing jobs a submission depends on ({@code IN} placeholder list appended). */
+    final String selectDependencyTargetsPrefix;
+    final String countDependentsPrefix;
+    final String insertDependency;
+    /** One of the job's dependencies completed: count it down, and schedule the job when it was the last. */
+    final String dependencyCompleted;
+    final String selectPendingDependents;
+    /** A dependency can never complete: the PENDING job ends too (DEAD_LETTER or CANCELLED). */
+    final String dependencyUnsatisfiable;
+    final String selectExpiredPending;
+    /** PENDING jobs whose count disagrees with their dependencies' states (a completion raced their submission). */
+    final String selectMiscountedPending;
+    final String selectPendingWithUnsatisfiableDependency;
+    final String lockPending;
+    final String selectDependencyStates;
+    final String recountPending;
+    final String redrivePending;
 
     /** H2 and MariaDB: lock due rows (one {@code IN} placeholder list of handled types is appended). */
     final String selectDueForUpdatePrefix;
@@ -59,9 +81,41 @@ final class JobSql {
         String now = d.now();
         String nowPlus = d.plusMillisParam(now);
         insertJob = "INSERT INTO dq_job (id, type, queue, state, priority, attempt, max_attempts, run_count, timeout_ms,"
-                + " payload, idempotency_key, created_at, run_at, updated_at, version)"
-                + " VALUES (?, ?, ?, ?, ?, 0, ?, 0, ?, ?, ?, " + now + ", COALESCE(?, " + nowPlus + "), " + now + ", 0)";
-        findByIdempotencyKey = "SELECT id, state FROM dq_job WHERE queue = ? AND idempotency_key = ?";
+                + " payload, idempotency_key, created_at, run_at, updated_at, version, deps_pending, dep_depth,"
+                + " lifetime_ms, expires_at)"
+                + " VALUES (?, ?, ?, ?, ?, 0, ?, 0, ?, ?, ?, " + now + ", COALESCE(?, " + nowPlus + "), " + now + ", 0,"
+                + " ?, ?, ?, CASE WHEN " + d.bigintParam() + " IS NULL THEN NULL ELSE " + nowPlus + " END)";
+        insertJobUnlessKeyExists = insertJob
+                + " ON CONFLICT (queue, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING";
+        findByIdempotencyKey = "SELECT id, state, dep_depth FROM dq_job WHERE queue = ? AND idempotency_key = ?";
+        selectDependencyTargetsPrefix = "SELECT id, state, dep_depth FROM dq_job WHERE id IN ";
+        countDependentsPrefix = "SELECT depends_on, COUNT(*) FROM dq_dependency WHERE depends_on IN ";
+        insertDependency = "INSERT INTO dq_dependency (job_id, depends_on) VALUES (?, ?)";
+        // state before deps_pending: MariaDB evaluates SET left to right with the new values, the others with the old.
+        dependencyCompleted = "UPDATE dq_job SET state = CASE WHEN deps_pending = 1 THEN 'SCHEDULED' ELSE state END,"
+                + " deps_pending = deps_pending - 1, updated_at = " + now + ", version = version + 1"
+                + " WHERE state = 'PENDING' AND id IN (SELECT job_id FROM dq_dependency WHERE depends_on = ?)";
+        selectPendingDependents = "SELECT j.id FROM dq_dependency d JOIN dq_job j ON j.id = d.job_id"
+                + " WHERE d.depends_on = ? AND j.state = 'PENDING' ORDER BY j.seq";
+        dependencyUnsatisfiable = "UPDATE dq_job SET state = ?, finished_at = " + now + ", last_error_category = 'PERMANENT',"
+                + " last_error_message = ?, updated_at = " + now + ", expires_at = NULL, version = version + 1"
+                + " WHERE id = ? AND state = 'PENDING'";
+        selectExpiredPending = "SELECT id, lifetime_ms FROM dq_job WHERE state = 'PENDING' AND expires_at < " + now
+                + " ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED";
+        selectMiscountedPending = "SELECT j.id FROM dq_job j WHERE j.state = 'PENDING' AND j.deps_pending <>"
+                + " (SELECT COUNT(*) FROM dq_dependency d JOIN dq_job p ON p.id = d.depends_on"
+                + " WHERE d.job_id = j.id AND p.state <> 'COMPLETED') ORDER BY j.seq LIMIT ?";
+        selectPendingWithUnsatisfiableDependency = "SELECT j.id FROM dq_job j WHERE j.state = 'PENDING' AND EXISTS"
+                + " (SELECT 1 FROM dq_dependency d JOIN dq_job p ON p.id = d.depends_on WHERE d.job_id = j.id"
+                + " AND p.state IN ('FAILED', 'DEAD_LETTER', 'CANCELLED')) ORDER BY j.seq LIMIT ?";
+        lockPending = "SELECT deps_pending FROM dq_job WHERE id = ? AND state = 'PENDING' FOR UPDATE";
+        selectDependencyStates = "SELECT p.id, p.state FROM dq_dependency d JOIN dq_job p ON p.id = d.depends_on"
+                + " WHERE d.job_id = ? ORDER BY p.seq";
+        recountPending = "UPDATE dq_job SET state = CASE WHEN " + d.bigintParam() + " = 0 THEN 'SCHEDULED' ELSE state END, deps_pending = ?,"
+                + " updated_at = " + now + ", version = version + 1 WHERE id = ? AND state = 'PENDING'";
+        redrivePending = "UPDATE dq_job SET state = 'PENDING', deps_pending = ?, attempt = 0, lease_losses = 0,"
+                + " run_at = " + now + ", expires_at = " + d.plusMillisParam(now) + ", finished_at = NULL, result = NULL,"
+                + " updated_at = " + now + ", version = version + 1 WHERE id = ? AND state = ?";
 
         selectDueForUpdatePrefix = "SELECT " + CLAIM_COLUMNS + " FROM dq_job"
                 + " WHERE state = 'SCHEDULED' AND run_at <= " + now + NOT_PAUSED + " AND type IN ";
@@ -101,11 +155,11 @@ final class JobSql {
         selectEarlierIncarnationLeases = leasedColumns + " WHERE state = 'RUNNING' AND LEFT(lease_owner, ?) = ?"
                 + " AND lease_owner <> ? ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED";
         lostWorkers = "SELECT node FROM dq_attempt WHERE job_id = ? AND outcome = 'LEASE_EXPIRED' ORDER BY run_no";
-        selectStateForUpdate = "SELECT state, run_count FROM dq_job WHERE id = ? FOR UPDATE";
+        selectStateForUpdate = "SELECT state, run_count, lifetime_ms FROM dq_job WHERE id = ? FOR UPDATE";
         cancel = "UPDATE dq_job SET state = 'CANCELLED', finished_at = " + now + ", updated_at = " + now + ", "
                 + LEASE_CLEARED + ", version = version + 1 WHERE id = ? AND state = ?";
         redrive = "UPDATE dq_job SET state = 'SCHEDULED', attempt = 0, lease_losses = 0, run_at = " + now + ","
-                + " finished_at = NULL, result = NULL, updated_at = " + now + ", version = version + 1"
+                + " finished_at = NULL, result = NULL, deps_pending = 0, updated_at = " + now + ", version = version + 1"
                 + " WHERE id = ? AND state = ?";
         databaseTime = "SELECT " + now;
         updateQueuePaused = "UPDATE dq_queue SET paused = ?, updated_at = " + now + " WHERE name = ?";

@@ -124,6 +124,17 @@ public enum SqlDialect {
     /** @return SQL adding one bound parameter of milliseconds to {@code timestamp} */
     abstract String plusMillisParam(String timestamp);
 
+    /** @return a bound parameter typed as a 64-bit integer (so that {@code ? IS NULL} has a type everywhere) */
+    String bigintParam() {
+        return this == MARIADB ? "CAST(? AS SIGNED)" : "CAST(? AS BIGINT)";
+    }
+
+    /** @return true if the exception is a unique-key violation (the transaction stays usable on H2 and MariaDB) */
+    static boolean isUniqueViolation(SQLException e) {
+        return "23505".equals(e.getSQLState()) || e.getErrorCode() == 1062
+                || ("23000".equals(e.getSQLState()) && e.getMessage() != null && e.getMessage().contains("Duplicate"));
+    }
+
     /** @return true if a claim can select, lock and update in one statement that returns the rows */
     abstract boolean claimsWithReturning();
 

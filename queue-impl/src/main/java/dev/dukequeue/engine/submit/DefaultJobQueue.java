@@ -15,6 +15,8 @@ import dev.dukequeue.engine.job.JobEvent;
 import dev.dukequeue.engine.store.DatabaseGuard;
 import dev.dukequeue.engine.store.JdbcJobStore;
 import dev.dukequeue.engine.store.StoreException;
+import dev.dukequeue.engine.store.SubmitRules;
+import dev.dukequeue.engine.store.Submission;
 import dev.dukequeue.engine.store.Transition;
 import dev.dukequeue.engine.job.JobTransitions;
 import dev.dukequeue.IllegalJobStateException;
@@ -92,17 +94,27 @@ public class DefaultJobQueue implements JobQueue {
                         + " bytes (UTF-8), got " + bytes);
             }
         }
+        List<Integer> order = DependencyGraph.check(requests, config.maxDependencies(), config.maxDependents());
         database.ensureAvailable(); // fail fast with 503 while the database circuit is open
         List<JobReceipt> receipts;
+        Submission submission;
         try {
             backpressure.check(requests);
-            receipts = store.insert(requests);
+            submission = store.submit(requests, order, new SubmitRules(config.dependencyLifetime().toMillis(),
+                    config.maxDependencyDepth(), config.maxDependents()));
         } catch (StoreException e) {
             // The caller's transaction is marked for rollback: nothing of this submission stays.
             database.failed("submission", e);
             throw new QueueUnavailableException("the job store could not take the submission: " + e.getMessage()
                     + "; nothing was written", DatabaseGuard.RETRY_AFTER, e);
         }
+        if (submission.rejected()) {
+            if (submission.wrote()) {
+                transactions.setRollbackOnly(); // part of the batch was written: none of it may stay
+            }
+            throw new InvalidJobRequestException(submission.field(), submission.rule());
+        }
+        receipts = submission.receipts();
         if (receipts.stream().anyMatch(JobReceipt::created)) {
             wakeAfterCommit();
         }
@@ -137,6 +149,9 @@ public class DefaultJobQueue implements JobQueue {
     private static void require(JobId id, String action, JobEvent event, Transition t) {
         if (!t.found()) {
             throw new JobNotFoundException(id);
+        }
+        if (t.refusal() != null) {
+            throw new IllegalJobStateException(id, t.before(), action, t.refusal());
         }
         if (!t.applied()) {
             throw new IllegalJobStateException(id, t.before(), action, JobTransitions.sources(event));

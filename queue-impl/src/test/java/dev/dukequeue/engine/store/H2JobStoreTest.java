@@ -16,4 +16,13 @@ class H2JobStoreTest extends JobStoreContract {
     protected DataSource database() {
         return H2;
     }
+
+    /** Dependencies and race-free idempotency on the same database. */
+    @org.junit.jupiter.api.Nested
+    class FlowControl extends FlowControlContract {
+        @Override
+        protected DataSource database() {
+            return H2;
+        }
+    }
 }

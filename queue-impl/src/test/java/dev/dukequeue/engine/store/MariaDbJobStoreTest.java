@@ -60,4 +60,13 @@ class MariaDbJobStoreTest extends JobStoreContract {
             System.clearProperty("dukequeue.db.url");
         }
     }
+
+    /** Dependencies and race-free idempotency on the same database. */
+    @org.junit.jupiter.api.Nested
+    class FlowControl extends FlowControlContract {
+        @Override
+        protected DataSource database() {
+            return dataSource;
+        }
+    }
 }

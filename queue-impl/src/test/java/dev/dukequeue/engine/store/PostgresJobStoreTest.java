@@ -28,4 +28,13 @@ class PostgresJobStoreTest extends JobStoreContract {
     protected DataSource database() {
         return postgres.getPostgresDatabase();
     }
+
+    /** Dependencies and race-free idempotency on the same database. */
+    @org.junit.jupiter.api.Nested
+    class FlowControl extends FlowControlContract {
+        @Override
+        protected DataSource database() {
+            return postgres.getPostgresDatabase();
+        }
+    }
 }
