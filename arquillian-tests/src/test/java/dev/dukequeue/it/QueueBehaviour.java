@@ -13,6 +13,7 @@ import dev.dukequeue.JobState;
 import dev.dukequeue.JobView;
 import dev.dukequeue.PayloadTooLargeException;
 import dev.dukequeue.IllegalJobStateException;
+import dev.dukequeue.InvalidJobRequestException;
 import dev.dukequeue.engine.admin.AttemptView;
 import dev.dukequeue.engine.admin.JobSearch;
 import dev.dukequeue.engine.dispatch.Dispatcher;
@@ -25,6 +26,7 @@ import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;
 import jakarta.transaction.UserTransaction;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -413,5 +415,110 @@ public abstract class QueueBehaviour {
 
         assertThat(second.created()).isFalse();
         assertThat(second.id()).isEqualTo(first.id());
+    }
+
+    @Test
+    void aDependencyGraphRunsInOrderAndAFailureDeadLettersWhatWaitsOnIt() {
+        // Playbook 6: fetch -> (left, right) -> report; and a doomed root whose dependents can never run.
+        List<JobReceipt> r = queue.submitAll(List.of(
+                JobRequest.builder("test.count").key("report").dependsOnKeys("left", "right").build(),
+                JobRequest.builder("test.count").key("left").dependsOnKeys("fetch").build(),
+                JobRequest.builder("test.count").key("fetch").build(),
+                JobRequest.builder("test.count").key("right").dependsOnKeys("fetch").build(),
+                JobRequest.builder("demo.fail").key("doomed").payloadJson("{\"times\":9,\"permanent\":true}").build(),
+                JobRequest.builder("test.count").key("never").dependsOnKeys("doomed", "fetch").build()));
+        JobId report = r.get(0).id();
+        JobId fetch = r.get(2).id();
+        JobId never = r.get(5).id();
+        assertThat(r.get(0).state()).isEqualTo(JobState.PENDING);
+
+        awaitState(report, JobState.COMPLETED);
+        Instant fetchDone = search.attempts(fetch).get(0).finishedAt();
+        for (int i : List.of(1, 3)) {
+            AttemptView middle = search.attempts(r.get(i).id()).get(0);
+            assertThat(middle.startedAt()).as("waited for fetch").isAfterOrEqualTo(fetchDone);
+            assertThat(search.attempts(report).get(0).startedAt()).as("waited for both").isAfterOrEqualTo(middle.finishedAt());
+        }
+        assertThat(job(report).dependsOn()).containsExactlyInAnyOrder(r.get(1).id(), r.get(3).id());
+
+        JobView dead = awaitState(never, JobState.DEAD_LETTER);
+        assertThat(dead.lastError().message()).startsWith("dependency not satisfiable: " + r.get(4).id());
+        assertThat(search.attempts(never)).as("it never ran").isEmpty();
+    }
+
+    @Test
+    void aCycleIsRejectedAtSubmissionNamingItAndNothingIsWritten() throws Exception {
+        long before = search.countsByQueueAndState().values().stream()
+                .mapToLong(m -> m.values().stream().mapToLong(Long::longValue).sum()).sum();
+        transaction.begin();
+        try {
+            assertThatThrownBy(() -> queue.submitAll(List.of(
+                    JobRequest.builder("test.count").key("a").dependsOnKeys("c").build(),
+                    JobRequest.builder("test.count").key("b").dependsOnKeys("a").build(),
+                    JobRequest.builder("test.count").key("c").dependsOnKeys("b").build())))
+                    .isInstanceOfSatisfying(InvalidJobRequestException.class, e -> {
+                        assertThat(e.field()).endsWith("dependsOnKeys");
+                        assertThat(e.rule()).contains("cycle").contains(" -> ");
+                    });
+            // the caller's transaction stays usable
+            queue.submit(JobRequest.builder("test.count").build());
+            transaction.commit();
+        } catch (Exception | Error e) {
+            transaction.rollback();
+            throw e;
+        }
+        long after = search.countsByQueueAndState().values().stream()
+                .mapToLong(m -> m.values().stream().mapToLong(Long::longValue).sum()).sum();
+        assertThat(after - before).isEqualTo(1);
+    }
+
+    @Test
+    void aJobBlockedByADependencyThatNeverRunsIsDeadLetteredWhenItsLifetimeRunsOut() {
+        JobId blocker = queue.submit(JobRequest.builder(unhandledType()).build()).id(); // no node runs it
+        JobId blocked = queue.submit(JobRequest.builder("test.count").dependsOn(blocker)
+                .lifetime(Duration.ofSeconds(1)).build()).id();
+        assertThat(job(blocked).state()).isEqualTo(JobState.PENDING);
+        assertThat(job(blocked).pendingDependencies()).isEqualTo(1);
+        assertThat(job(blocked).expiresAt()).isNotNull();
+
+        JobView dead = awaitState(blocked, JobState.DEAD_LETTER); // the rescuer's timer runs the sweep
+        assertThat(dead.lastError().message()).contains("lifetime PT1S ran out while waiting for " + blocker);
+        queue.cancel(blocker);
+    }
+
+    @Test
+    void whenTheFirstSubmitterOfAnIdempotencyKeyRollsBackTheWaitingSecondCreatesTheJob() throws Exception {
+        String key = key();
+        transaction.begin();
+        Future<JobReceipt> second;
+        try {
+            queue.submit(JobRequest.builder("test.count").idempotencyKey(key).build());
+            // Its own transaction: it has to wait for ours, whatever the database.
+            second = executor.submit(() -> queue.submit(JobRequest.builder("test.count").idempotencyKey(key).build()));
+            await().during(Duration.ofMillis(300)).atMost(PATIENCE).until(() -> !second.isDone());
+        } finally {
+            transaction.rollback();
+        }
+        JobReceipt receipt = second.get(30, TimeUnit.SECONDS);
+        assertThat(receipt.created()).isTrue();
+        awaitState(receipt.id(), JobState.COMPLETED);
+    }
+
+    @Test
+    void concurrentSubmissionsOfOneIdempotencyKeyMakeOneJob() throws Exception {
+        String key = key();
+        List<Future<JobReceipt>> submissions = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            submissions.add(executor.submit(() -> queue.submit(JobRequest.builder("test.count").idempotencyKey(key).build())));
+        }
+        Set<JobId> ids = new java.util.HashSet<>();
+        int created = 0;
+        for (Future<JobReceipt> f : submissions) {
+            JobReceipt receipt = f.get(30, TimeUnit.SECONDS);
+            ids.add(receipt.id());
+            created += receipt.created() ? 1 : 0;
+        }
+        assertThat(ids).hasSize(1);
+        assertThat(created).isEqualTo(1);
     }
 }

@@ -262,5 +262,30 @@ public abstract class RestApiBehaviour extends QueueBehaviour {
         assertThat(second.status()).isEqualTo(200);
         assertThat(second.json().getString("id")).isEqualTo(first.json().getString("id"));
         assertThat(second.json().getBoolean("created")).isFalse();
+        assertThat(second.json().getString("type")).as("the existing job itself").isEqualTo("demo.echo");
+    }
+
+    @Test
+    @RunAsClient
+    void aBatchGraphIsSubmittedWithKeysAndACycleIsA400NamingIt() throws Exception {
+        Reply graph = admin("POST", "/jobs/batch", "{\"jobs\":[{\"type\":\"demo.echo\",\"key\":\"first\"},"
+                + "{\"type\":\"demo.echo\",\"key\":\"second\",\"dependsOnKeys\":[\"first\"],\"lifetimeMs\":60000}]}");
+        assertThat(graph.status()).isEqualTo(201);
+        String first = graph.json().getJsonArray("jobs").getJsonObject(0).getString("id");
+        String second = graph.json().getJsonArray("jobs").getJsonObject(1).getString("id");
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                admin("GET", "/jobs/" + second, null).json().getString("state").equals("COMPLETED"));
+        JsonObject done = admin("GET", "/jobs/" + second, null).json();
+        assertThat(done.getJsonArray("dependsOn").getString(0)).isEqualTo(first);
+
+        Reply cycle = admin("POST", "/jobs/batch", "{\"jobs\":[{\"type\":\"demo.echo\",\"key\":\"x\",\"dependsOnKeys\":[\"y\"]},"
+                + "{\"type\":\"demo.echo\",\"key\":\"y\",\"dependsOnKeys\":[\"x\"]}]}");
+        assertThat(cycle.status()).isEqualTo(400);
+        assertThat(cycle.json().getString("field")).endsWith("dependsOnKeys");
+        assertThat(cycle.json().getString("message")).contains("cycle").containsAnyOf("x -> y -> x", "y -> x -> y");
+
+        Reply unknown = admin("POST", "/jobs", "{\"type\":\"demo.echo\",\"dependsOn\":[\"not-a-uuid\"]}");
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.json().getString("field")).isEqualTo("dependsOn[0]");
     }
 }

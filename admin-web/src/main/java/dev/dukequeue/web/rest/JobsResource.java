@@ -44,16 +44,21 @@ public class JobsResource {
     @Context
     UriInfo uri;
 
-    /** 201 with {id, state, created} for a new job; 200 with the existing job's receipt for a known idempotency key. */
+    /**
+     * 201 with {id, state, created: true} for a new job; 200 with the existing job (and {@code "created": false}) when
+     * the idempotency key matched one.
+     */
     @POST
     @Consumes(MediaType.WILDCARD)
     public Response submit(String body) {
         JobRequest request = JobRequestJson.read(JobRequestJson.parseObject(body), "");
         JobReceipt receipt = queue.submit(request);
-        Response.ResponseBuilder r = receipt.created()
-                ? Response.created(uri.getAbsolutePathBuilder().path(receipt.id().toString()).build())
-                : Response.ok();
-        return r.entity(JobJson.receipt(receipt)).build();
+        if (receipt.created()) {
+            return Response.created(uri.getAbsolutePathBuilder().path(receipt.id().toString()).build())
+                    .entity(JobJson.receipt(receipt)).build();
+        }
+        return queue.find(receipt.id()).map(v -> Response.ok(JobJson.existing(v)))
+                .orElseGet(() -> Response.ok(JobJson.receipt(receipt))).build();
     }
 
     /**

@@ -26,7 +26,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
  *   <li>{@code dukequeue.data.dir} ({@code DUKEQUEUE_DATA_DIR}, default {@code ./data}).</li>
  * </ul>
  *
- * <p>The embedded H2 database writes every commit through to the file ({@code WRITE_DELAY=0}), so an acknowledged
+ * <p>The embedded H2 database writes every commit through to the file ({@code WRITE_DELAY=0}), and waits up to 10 s
+ * for a row lock ({@code LOCK_TIMEOUT}: a second submitter of an idempotency key waits for the first), so an acknowledged
  * job survives kill -9. MariaDB sessions run in UTC (DATETIME columns hold UTC instants) and at READ COMMITTED
  * (InnoDB's default REPEATABLE READ takes gap locks that make concurrent claims deadlock).
  */
@@ -80,7 +81,7 @@ public class ConfiguredDataSource implements DataSource {
             } catch (java.io.IOException e) {
                 throw new SQLException("cannot create the data directory " + dir + ": " + e.getMessage(), e);
             }
-            url = "jdbc:h2:file:" + dir.resolve("dukequeue") + ";WRITE_DELAY=0";
+            url = "jdbc:h2:file:" + dir.resolve("dukequeue") + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000";
             props.setProperty("user", setting("dukequeue.db.user").orElse("sa"));
             props.setProperty("password", setting("dukequeue.db.password").orElse(""));
         } else {

@@ -8,7 +8,7 @@ class H2JobStoreTest extends JobStoreContract {
     private static final JdbcDataSource H2 = new JdbcDataSource();
 
     static {
-        H2.setURL("jdbc:h2:mem:dukequeue-store;DB_CLOSE_DELAY=-1");
+        H2.setURL("jdbc:h2:mem:dukequeue-store;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000");
         H2.setUser("sa");
     }
 

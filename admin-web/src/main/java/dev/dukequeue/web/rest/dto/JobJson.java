@@ -49,7 +49,17 @@ public final class JobJson {
         }
         text(b, "idempotencyKey", v.idempotencyKey());
         text(b, "runningOn", v.leaseOwner());
+        JsonArrayBuilder deps = Json.createArrayBuilder();
+        v.dependsOn().forEach(id -> deps.add(id.toString()));
+        b.add("dependsOn", deps);
+        b.add("pendingDependencies", v.pendingDependencies());
+        instant(b, "expiresAt", v.expiresAt());
         return b.build();
+    }
+
+    /** The existing job a duplicate idempotency key matched, marked {@code "created": false}. */
+    public static JsonObject existing(JobView v) {
+        return Json.createObjectBuilder(job(v)).add("created", false).build();
     }
 
     public static JsonObject page(JobPage page) {

@@ -1,6 +1,7 @@
 package dev.dukequeue.web.rest.dto;
 
 import dev.dukequeue.InvalidJobRequestException;
+import dev.dukequeue.JobId;
 import dev.dukequeue.JobRequest;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -25,7 +26,7 @@ import java.util.Set;
 public final class JobRequestJson {
 
     private static final Set<String> FIELDS = Set.of("type", "payload", "queue", "priority", "runAt", "delayMs",
-            "maxAttempts", "timeoutMs", "idempotencyKey");
+            "maxAttempts", "timeoutMs", "idempotencyKey", "key", "dependsOn", "dependsOnKeys", "lifetimeMs");
 
     private JobRequestJson() {
     }
@@ -97,6 +98,23 @@ public final class JobRequestJson {
         if (key != null) {
             b.idempotencyKey(key);
         }
+        String batchKey = string(json, "key", prefix);
+        if (batchKey != null) {
+            b.key(batchKey);
+        }
+        List<String> dependsOn = strings(json, "dependsOn", prefix);
+        for (int k = 0; k < dependsOn.size(); k++) {
+            try {
+                b.dependsOn(JobId.parse(dependsOn.get(k)));
+            } catch (IllegalArgumentException e) {
+                throw invalid(prefix + "dependsOn[" + k + "]", "must be a job id (a UUID), got '" + dependsOn.get(k) + "'");
+            }
+        }
+        b.dependsOnKeys(strings(json, "dependsOnKeys", prefix).toArray(String[]::new));
+        Long lifetimeMs = integer(json, "lifetimeMs", prefix);
+        if (lifetimeMs != null) {
+            b.lifetime(Duration.ofMillis(lifetimeMs));
+        }
         try {
             return b.build();
         } catch (InvalidJobRequestException e) {
@@ -130,6 +148,7 @@ public final class JobRequestJson {
         return switch (apiField) {
             case "delay" -> "delayMs";
             case "timeout" -> "timeoutMs";
+            case "lifetime" -> "lifetimeMs";
             default -> apiField;
         };
     }
@@ -143,6 +162,24 @@ public final class JobRequestJson {
             throw invalid(prefix + field, "must be a string");
         }
         return s.getString();
+    }
+
+    private static List<String> strings(JsonObject json, String field, String prefix) {
+        JsonValue v = json.get(field);
+        if (v == null || v == JsonValue.NULL) {
+            return List.of();
+        }
+        if (!(v instanceof JsonArray array)) {
+            throw invalid(prefix + field, "must be an array of strings");
+        }
+        List<String> values = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++) {
+            if (!(array.get(i) instanceof JsonString s)) {
+                throw invalid(prefix + field + "[" + i + "]", "must be a string");
+            }
+            values.add(s.getString());
+        }
+        return values;
     }
 
     private static Long integer(JsonObject json, String field, String prefix) {
