@@ -81,4 +81,23 @@ public interface JobQueue {
      * @param queue the queue's name
      */
     void resume(String queue);
+
+    /**
+     * Re-drives the FAILED or DEAD_LETTER jobs a filter matches, oldest first, as {@link #retry} would one by one (so a
+     * job re-driven together with the dependency it waits for waits again instead of being refused). Each job is its
+     * own transition; a job that cannot be re-driven is skipped with its reason and the others go on.
+     *
+     * @param filter which jobs
+     * @return what was re-driven and what was skipped
+     */
+    RedriveResult redrive(RedriveFilter filter);
+
+    /**
+     * Limits how many jobs of a queue run at once across all nodes. Durable and shared by every node; a lower limit
+     * lets running jobs finish and claims nothing more until the queue is under it.
+     *
+     * @param queue      the queue's name
+     * @param maxRunning at least 1; null removes the limit
+     */
+    void setMaxRunning(String queue, Integer maxRunning);
 }

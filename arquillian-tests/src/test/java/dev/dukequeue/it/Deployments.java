@@ -21,6 +21,7 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 public final class Deployments {
 
     /** The REST password the deployments are configured with. */
+    public static final String VIEWER_PASSWORD = "it-viewer-secret";
     public static final String ADMIN_PASSWORD = "it-secret";
 
     private Deployments() {
@@ -32,6 +33,7 @@ public final class Deployments {
         config.put("dukequeue.node.name", nodeName);
         config.put("dukequeue.demo.enabled", "true");
         config.put("dukequeue.admin.password", ADMIN_PASSWORD);
+        config.put("dukequeue.viewer.password", VIEWER_PASSWORD);
         config.put("dukequeue.workers", "4");
         config.put("dukequeue.poll.interval.ms", "200");
         config.put("dukequeue.lease.duration.ms", "3000");
@@ -41,6 +43,12 @@ public final class Deployments {
         config.put("dukequeue.retry.backoff.max.ms", "400");
         config.put("dukequeue.payload.max.bytes", "65536");
         config.put("dukequeue.queue.tiny.max-waiting", "2");
+        // A recurring job from the configuration; yearly, so it never fires during a test run.
+        config.put("dukequeue.recurring", "it-yearly");
+        config.put("dukequeue.recurring.it-yearly.cron", "0 3 1 1 *");
+        config.put("dukequeue.recurring.it-yearly.zone", "Europe/Paris");
+        config.put("dukequeue.recurring.it-yearly.type", "test.count");
+        config.put("dukequeue.recurring.it-yearly.queue", "yearly");
         return config;
     }
 

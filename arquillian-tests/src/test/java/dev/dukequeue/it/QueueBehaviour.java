@@ -12,10 +12,15 @@ import dev.dukequeue.JobRequest;
 import dev.dukequeue.JobState;
 import dev.dukequeue.JobView;
 import dev.dukequeue.PayloadTooLargeException;
+import dev.dukequeue.RecurringJob;
+import dev.dukequeue.RedriveFilter;
+import dev.dukequeue.RedriveResult;
 import dev.dukequeue.IllegalJobStateException;
 import dev.dukequeue.InvalidJobRequestException;
 import dev.dukequeue.engine.admin.AttemptView;
+import dev.dukequeue.engine.admin.JobFilter;
 import dev.dukequeue.engine.admin.JobSearch;
+import dev.dukequeue.engine.schedule.RecurringJobs;
 import dev.dukequeue.engine.dispatch.Dispatcher;
 import dev.dukequeue.engine.job.ClaimedJob;
 import dev.dukequeue.engine.lease.JobRescuer;
@@ -29,6 +34,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Future;
@@ -64,6 +70,9 @@ public abstract class QueueBehaviour {
 
     @Inject
     Switchboard switchboard;
+
+    @Inject
+    RecurringJobs recurring;
 
     @Resource
     UserTransaction transaction;
@@ -520,5 +529,84 @@ public abstract class QueueBehaviour {
         }
         assertThat(ids).hasSize(1);
         assertThat(created).isEqualTo(1);
+    }
+
+    @Test
+    void aQueueLimitedToTwoNeverRunsMoreThanTwoJobsAtOnce() {
+        String limited = "limited-" + key().substring(0, 8);
+        queue.setMaxRunning(limited, 2);
+        List<JobId> ids = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            ids.add(queue.submit(JobRequest.builder("demo.sleep").queue(limited).payloadJson("{\"ms\":300}").build()).id());
+        }
+        ids.forEach(id -> awaitState(id, JobState.COMPLETED));
+
+        // The database's own start and finish times of every attempt: at no instant were more than two running.
+        List<Instant[]> spans = ids.stream().map(id -> search.attempts(id).get(0))
+                .map(a -> new Instant[] {a.startedAt(), a.finishedAt()}).toList();
+        int most = 0;
+        for (Instant[] span : spans) {
+            Instant t = span[0];
+            int at = (int) spans.stream().filter(o -> !o[0].isAfter(t) && o[1].isAfter(t)).count();
+            most = Math.max(most, at);
+        }
+        assertThat(most).as("most jobs of the queue running at once").isEqualTo(2);
+        assertThat(search.queues()).filteredOn(q -> q.name().equals(limited))
+                .singleElement().satisfies(q -> assertThat(q.maxRunning()).isEqualTo(2));
+        queue.setMaxRunning(limited, null);
+        assertThat(search.queues()).filteredOn(q -> q.name().equals(limited))
+                .singleElement().satisfies(q -> assertThat(q.maxRunning()).isNull());
+    }
+
+    @Test
+    void aBulkRedriveTakesTheFilteredDeadLettersAndTheirDependentsWaitAgain() {
+        String mine = "redrive-" + key().substring(0, 8);
+        String other = "redrive-other-" + key().substring(0, 8);
+        String failing = key();
+        switchboard.setFailing(failing, true);
+        JobId parent = queue.submit(JobRequest.builder("test.flaky").queue(mine).payload(failing).maxAttempts(1).build()).id();
+        JobId child = queue.submit(JobRequest.builder("test.count").queue(mine).dependsOn(parent).build()).id();
+        JobId elsewhere = queue.submit(JobRequest.builder("test.flaky").queue(other).payload(failing).maxAttempts(1).build()).id();
+        awaitState(parent, JobState.DEAD_LETTER);
+        awaitState(child, JobState.DEAD_LETTER);
+        awaitState(elsewhere, JobState.DEAD_LETTER);
+        switchboard.setFailing(failing, false);
+
+        RedriveResult result = queue.redrive(new RedriveFilter(null, mine, null, null, null, 0));
+
+        assertThat(result.matched()).isEqualTo(2);
+        assertThat(result.redriven()).containsExactly(parent, child);
+        assertThat(result.skipped()).isEmpty();
+        awaitState(child, JobState.COMPLETED);
+        assertThat(search.attempts(child).get(0).startedAt()).isAfterOrEqualTo(search.attempts(parent).get(1).finishedAt());
+        assertThat(job(elsewhere).state()).as("another queue is left alone").isEqualTo(JobState.DEAD_LETTER);
+        assertThat(queue.redrive(new RedriveFilter(JobState.DEAD_LETTER, mine, null, null, null, 0)).matched()).isZero();
+    }
+
+    @Test
+    void aRecurringJobIsEnqueuedOncePerInstantAndConfiguredOnesAreRegistered() {
+        String name = "it-every-second-" + key().substring(0, 8);
+        String queueName = "recurring-" + key().substring(0, 8);
+        recurring.define(RecurringJob.of(name, "* * * * * *", JobRequest.builder("test.count").queue(queueName).build()));
+        try {
+            await().atMost(PATIENCE).until(() -> search.countsByQueueAndState().getOrDefault(queueName, Map.of())
+                    .getOrDefault(JobState.COMPLETED, 0L) >= 3);
+        } finally {
+            recurring.remove(name);
+        }
+        List<JobView> jobs = search.list(new JobFilter(null, null, queueName), 100, null).items();
+        List<Instant> instants = jobs.stream().map(JobView::runAt).sorted().toList();
+        assertThat(instants).doesNotHaveDuplicates();
+        for (int i = 1; i < instants.size(); i++) {
+            assertThat(instants.get(i)).as("one job per second, none skipped").isEqualTo(instants.get(i - 1).plusSeconds(1));
+        }
+        assertThat(jobs).allSatisfy(j -> assertThat(j.idempotencyKey()).isEqualTo("recurring:" + name + ":" + j.runAt()));
+
+        RecurringJobs.View yearly = recurring.views().stream().filter(v -> v.name().equals("it-yearly")).findFirst()
+                .orElseThrow();
+        assertThat(yearly.zone()).isEqualTo("Europe/Paris");
+        assertThat(yearly.state().nextRunAt().atZone(java.time.ZoneId.of("Europe/Paris")))
+                .satisfies(t -> assertThat(t.getMonthValue() * 100 + t.getDayOfMonth()).isEqualTo(101))
+                .satisfies(t -> assertThat(t.getHour()).isEqualTo(3));
     }
 }

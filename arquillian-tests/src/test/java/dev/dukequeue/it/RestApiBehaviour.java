@@ -53,6 +53,10 @@ public abstract class RestApiBehaviour extends QueueBehaviour {
         return call(method, path, body, "admin", Deployments.ADMIN_PASSWORD);
     }
 
+    private Reply viewer(String method, String path, String body) throws Exception {
+        return call(method, path, body, "viewer", Deployments.VIEWER_PASSWORD);
+    }
+
     @Test
     @RunAsClient
     void everyEndpointAnswers401WithoutValidCredentials() throws Exception {
@@ -287,5 +291,48 @@ public abstract class RestApiBehaviour extends QueueBehaviour {
         Reply unknown = admin("POST", "/jobs", "{\"type\":\"demo.echo\",\"dependsOn\":[\"not-a-uuid\"]}");
         assertThat(unknown.status()).isEqualTo(400);
         assertThat(unknown.json().getString("field")).isEqualTo("dependsOn[0]");
+    }
+
+    @Test
+    @RunAsClient
+    void queueLimitsAndBulkRedriveOverRest() throws Exception {
+        String name = "rest-limit-" + System.nanoTime();
+        Reply set = admin("PUT", "/queues/" + name + "/max-running", "{\"maxRunning\":3}");
+        assertThat(set.status()).isEqualTo(200);
+        JsonObject listed = admin("GET", "/queues", null).json().getJsonArray("items").getValuesAs(JsonObject.class)
+                .stream().filter(q -> q.getString("name").equals(name)).findFirst().orElseThrow();
+        assertThat(listed.getInt("maxRunning")).isEqualTo(3);
+        Reply zero = admin("PUT", "/queues/" + name + "/max-running", "{\"maxRunning\":0}");
+        assertThat(zero.status()).isEqualTo(400);
+        assertThat(zero.json().getString("field")).isEqualTo("maxRunning");
+        assertThat(admin("PUT", "/queues/" + name + "/max-running", "{\"maxRunning\":null}").status()).isEqualTo(200);
+
+        Reply dead = admin("POST", "/jobs", "{\"type\":\"demo.fail\",\"queue\":\"" + name
+                + "\",\"maxAttempts\":1,\"payload\":{\"times\":1}}");
+        String id = dead.json().getString("id");
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                admin("GET", "/jobs/" + id, null).json().getString("state").equals("DEAD_LETTER"));
+        Reply redriven = admin("POST", "/jobs/redrive", "{\"queue\":\"" + name + "\",\"state\":\"DEAD_LETTER\"}");
+        assertThat(redriven.status()).isEqualTo(200);
+        assertThat(redriven.json().getInt("matched")).isEqualTo(1);
+        assertThat(redriven.json().getJsonArray("redriven").getString(0)).isEqualTo(id);
+        // demo.fail fails the first attempt of each budget: the re-driven job runs once more and is dead again.
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                admin("GET", "/jobs/" + id + "/attempts", null).json().getJsonArray("items").size() == 2
+                        && admin("GET", "/jobs/" + id, null).json().getString("state").equals("DEAD_LETTER"));
+
+        Reply badLimit = admin("POST", "/jobs/redrive", "{\"limit\":0}");
+        assertThat(badLimit.status()).isEqualTo(400);
+        assertThat(badLimit.json().getString("field")).isEqualTo("limit");
+        Reply badState = admin("POST", "/jobs/redrive", "{\"state\":\"COMPLETED\"}");
+        assertThat(badState.status()).isEqualTo(400);
+        assertThat(badState.json().getString("field")).isEqualTo("state");
+        assertThat(viewer("POST", "/jobs/redrive", "{}").status()).as("viewers cannot re-drive").isEqualTo(403);
+        assertThat(viewer("PUT", "/queues/" + name + "/max-running", "{\"maxRunning\":1}").status()).isEqualTo(403);
+        assertThat(viewer("GET", "/queues", null).status()).as("but they can look").isEqualTo(200);
+        JsonObject yearly = admin("GET", "/recurring", null).json().getJsonArray("items").getValuesAs(JsonObject.class)
+                .stream().filter(r -> r.getString("name").equals("it-yearly")).findFirst().orElseThrow();
+        assertThat(yearly.getString("cron")).isEqualTo("0 3 1 1 *");
+        assertThat(yearly.getString("nextRunAt")).isNotBlank();
     }
 }

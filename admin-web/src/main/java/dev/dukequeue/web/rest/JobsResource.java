@@ -5,6 +5,7 @@ import dev.dukequeue.JobNotFoundException;
 import dev.dukequeue.JobQueue;
 import dev.dukequeue.JobReceipt;
 import dev.dukequeue.JobRequest;
+import dev.dukequeue.RedriveResult;
 import dev.dukequeue.JobState;
 import dev.dukequeue.engine.admin.JobFilter;
 import dev.dukequeue.engine.admin.JobSearch;
@@ -128,6 +129,26 @@ public class JobsResource {
         } catch (IllegalArgumentException e) {
             throw new BadRequestException("invalid_parameter", "cursor", e.getMessage());
         }
+    }
+
+    /**
+     * Bulk re-drive: {@code {"state": "DEAD_LETTER"|"FAILED", "queue", "type", "finishedFrom", "finishedTo",
+     * "limit"}}, every field optional (an empty object re-drives the oldest 1000 dead letters). Answers what was
+     * re-driven and what was skipped, with the reason.
+     */
+    @POST
+    @Path("redrive")
+    @Consumes(MediaType.WILDCARD)
+    public Response redrive(String body) {
+        RedriveResult result = queue.redrive(JobRequestJson.readRedriveFilter(
+                body == null || body.isBlank() ? Json.createObjectBuilder().build() : JobRequestJson.parseObject(body)));
+        JsonArrayBuilder redriven = Json.createArrayBuilder();
+        result.redriven().forEach(id -> redriven.add(id.toString()));
+        JsonArrayBuilder skipped = Json.createArrayBuilder();
+        result.skipped().forEach((id, reason) -> skipped.add(Json.createObjectBuilder().add("id", id.toString())
+                .add("reason", reason)));
+        return Response.ok(Json.createObjectBuilder().add("matched", result.matched())
+                .add("redriven", redriven).add("skipped", skipped).build()).build();
     }
 
     @POST

@@ -8,9 +8,15 @@ import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
+import dev.dukequeue.web.rest.dto.BadRequestException;
+import dev.dukequeue.web.rest.dto.JobRequestJson;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -35,7 +41,13 @@ public class QueuesResource {
             JsonObjectBuilder counts = Json.createObjectBuilder();
             q.counts().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
                     .forEach(e -> counts.add(e.getKey().name(), e.getValue()));
-            items.add(Json.createObjectBuilder().add("name", q.name()).add("paused", q.paused()).add("counts", counts));
+            JsonObjectBuilder item = Json.createObjectBuilder().add("name", q.name()).add("paused", q.paused());
+            if (q.maxRunning() == null) {
+                item.addNull("maxRunning");
+            } else {
+                item.add("maxRunning", q.maxRunning());
+            }
+            items.add(item.add("counts", counts));
         }
         return Json.createObjectBuilder().add("items", items).build();
     }
@@ -53,5 +65,36 @@ public class QueuesResource {
     public JsonObject resume(@PathParam("name") String name) {
         queue.resume(name);
         return Json.createObjectBuilder().add("queue", name).add("paused", false).build();
+    }
+
+    /**
+     * {@code {"maxRunning": n}} limits the queue to n RUNNING jobs across all nodes; {@code {"maxRunning": null}}
+     * removes the limit. Durable, for every node.
+     */
+    @PUT
+    @Path("{name}/max-running")
+    @Consumes(MediaType.WILDCARD)
+    public JsonObject limit(@PathParam("name") String name, String body) {
+        JsonObject json = JobRequestJson.parseObject(body);
+        for (String key : json.keySet()) {
+            if (!key.equals("maxRunning")) {
+                throw new BadRequestException("invalid_request", key, key + " is not a known field; send {\"maxRunning\": n}");
+            }
+        }
+        JsonValue v = json.get("maxRunning");
+        Integer max;
+        if (v == null) {
+            throw new BadRequestException("invalid_request", "maxRunning", "maxRunning is required (a number, or null)");
+        } else if (v == JsonValue.NULL) {
+            max = null;
+        } else if (v instanceof JsonNumber n && n.isIntegral() && n.longValue() >= 1 && n.longValue() <= 100_000) {
+            max = n.intValue();
+        } else {
+            throw new BadRequestException("invalid_request", "maxRunning",
+                    "maxRunning must be a whole number between 1 and 100000, or null for no limit");
+        }
+        queue.setMaxRunning(name, max);
+        JsonObjectBuilder b = Json.createObjectBuilder().add("queue", name);
+        return (max == null ? b.addNull("maxRunning") : b.add("maxRunning", max)).build();
     }
 }

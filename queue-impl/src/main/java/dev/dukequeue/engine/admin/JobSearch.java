@@ -111,15 +111,17 @@ public class JobSearch {
         return counts;
     }
 
-    /** @return every queue that has jobs or settings: whether it is paused, and its job counts per state */
+    /** @return every queue that has jobs or settings: whether it is paused, its limit and its job counts per state */
     public List<QueueView> queues() {
         Map<String, Map<JobState, Long>> counts = countsByQueueAndState();
         java.util.Set<String> paused = store.pausedQueues();
+        Map<String, Integer> limits = store.queueLimits();
         java.util.SortedSet<String> names = new java.util.TreeSet<>(counts.keySet());
         names.addAll(paused);
+        names.addAll(limits.keySet());
         List<QueueView> views = new ArrayList<>();
         for (String name : names) {
-            views.add(new QueueView(name, paused.contains(name), counts.getOrDefault(name, zeros())));
+            views.add(new QueueView(name, paused.contains(name), counts.getOrDefault(name, zeros()), limits.get(name)));
         }
         return views;
     }

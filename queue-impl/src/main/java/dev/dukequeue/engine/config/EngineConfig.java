@@ -103,9 +103,27 @@ public class EngineConfig {
     @ConfigProperty(name = "dukequeue.dependencies.max-depth", defaultValue = "100")
     int maxDependencyDepth;
 
+    @Inject
+    @ConfigProperty(name = "dukequeue.recurring.interval.ms", defaultValue = "1000")
+    long recurringIntervalMs;
+
+    @Inject
+    @ConfigProperty(name = "dukequeue.node.queue-workers")
+    Optional<String> queueWorkersText;
+
+    @Inject
+    @ConfigProperty(name = "dukequeue.queue.max-running")
+    Optional<String> maxRunningText;
+
+    private java.util.Map<String, Integer> queueWorkers;
+    private java.util.Map<String, Integer> maxRunningByQueue;
+
     @PostConstruct
     void check() {
+        queueWorkers = queueNumbers("dukequeue.node.queue-workers", queueWorkersText.orElse(""));
+        maxRunningByQueue = queueNumbers("dukequeue.queue.max-running", maxRunningText.orElse(""));
         positive("dukequeue.dependencies.lifetime", dependencyLifetime.toMillis());
+        positive("dukequeue.recurring.interval.ms", recurringIntervalMs);
         positive("dukequeue.dependencies.max-per-job", maxDependencies);
         positive("dukequeue.dependencies.max-dependents", maxDependents);
         positive("dukequeue.dependencies.max-depth", maxDependencyDepth);
@@ -135,6 +153,37 @@ public class EngineConfig {
         if (backoffMaxMs < backoffBaseMs) {
             throw new IllegalArgumentException("dukequeue.retry.backoff.max.ms must be >= dukequeue.retry.backoff.base.ms");
         }
+    }
+
+    /**
+     * Parses {@code name=n,name=n}: queue names as in job requests, each number at least 1.
+     *
+     * @throws IllegalArgumentException naming the key and the bad entry
+     */
+    static java.util.Map<String, Integer> queueNumbers(String key, String text) {
+        java.util.Map<String, Integer> values = new java.util.TreeMap<>();
+        for (String entry : text.split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            String[] parts = entry.trim().split("=", 2);
+            String queue = parts[0].trim();
+            if (parts.length != 2 || !queue.matches("[A-Za-z0-9._-]{1,64}")) {
+                throw new IllegalArgumentException(key + " must be a list of queue=number, such as reports=2,mail=4;"
+                        + " got '" + entry.trim() + "'");
+            }
+            try {
+                int n = Integer.parseInt(parts[1].trim());
+                if (n < 1) {
+                    throw new NumberFormatException();
+                }
+                values.put(queue, n);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + ": the number for queue '" + queue
+                        + "' must be a whole number of at least 1, got '" + parts[1].trim() + "'");
+            }
+        }
+        return java.util.Collections.unmodifiableMap(values);
     }
 
     private static void positive(String key, long value) {
@@ -254,5 +303,20 @@ public class EngineConfig {
     /** @return the longest chain of dependencies below a job */
     public int maxDependencyDepth() {
         return maxDependencyDepth;
+    }
+
+    /** @return per queue, the most jobs of it this node runs at once ({@code dukequeue.node.queue-workers}) */
+    public java.util.Map<String, Integer> queueWorkers() {
+        return queueWorkers;
+    }
+
+    /** @return per queue, the cluster-wide RUNNING limit written at start-up ({@code dukequeue.queue.max-running}) */
+    public java.util.Map<String, Integer> maxRunningByQueue() {
+        return maxRunningByQueue;
+    }
+
+    /** @return how often each node looks for due recurring jobs */
+    public Duration recurringInterval() {
+        return Duration.ofMillis(recurringIntervalMs);
     }
 }

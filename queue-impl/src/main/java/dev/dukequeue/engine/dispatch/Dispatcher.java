@@ -143,7 +143,7 @@ public class Dispatcher {
                 int want = Math.min(slots.availablePermits(), config.claimBatch());
                 List<ClaimedJob> jobs = want > 0
                         ? database.call("claim", () -> store.claim(node.owner(), registry.types(), want,
-                                config.leaseDuration().toMillis()))
+                                config.leaseDuration().toMillis(), freePerLimitedQueue()))
                         : List.of();
                 failures = 0;
                 for (ClaimedJob job : jobs) {
@@ -169,6 +169,19 @@ public class Dispatcher {
                 pause(pause);
             }
         }
+    }
+
+    /** @return for each queue limited on this node ({@code dukequeue.node.queue-workers}), its free places here */
+    private Map<String, Integer> freePerLimitedQueue() {
+        Map<String, Integer> limits = config.queueWorkers();
+        if (limits.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Integer> free = new java.util.HashMap<>(limits);
+        for (Execution e : running.values()) {
+            free.computeIfPresent(e.job.queue(), (q, n) -> n - 1);
+        }
+        return free;
     }
 
     private void pause(long millis) {

@@ -74,6 +74,9 @@ public class EngineBootstrap {
     JobRescuer rescuer;
 
     @Inject
+    dev.dukequeue.engine.schedule.RecurringJobs recurring;
+
+    @Inject
     NodeIdentity node;
 
     @Inject
@@ -144,8 +147,14 @@ public class EngineBootstrap {
             int applied = new SchemaMigrator(dataSource).migrate();
             LOG.info(() -> "schema migrations: " + applied + " applied");
             recoverEarlierIncarnations();
+            config.maxRunningByQueue().forEach((queue, max) -> {
+                store.setMaxRunning(queue, max);
+                LOG.info(() -> "queue '" + queue + "': at most " + max + " running jobs across the cluster"
+                        + " (dukequeue.queue.max-running)");
+            });
+            recurring.start();
         } catch (SQLException | RuntimeException e) {
-            fatal("the database is reachable but not usable", e);
+            fatal("the database is reachable but not usable, or a recurring job is invalid", e);
             return;
         }
         dispatcher.start();

@@ -49,6 +49,9 @@ public class ShutdownOrchestrator {
     JobRescuer rescuer;
 
     @Inject
+    dev.dukequeue.engine.schedule.RecurringJobs recurring;
+
+    @Inject
     EngineStatus status;
 
     @Inject
@@ -133,6 +136,7 @@ public class ShutdownOrchestrator {
         steps.add(new Step("stop-claiming", ShutdownStep.STOP_CLAIMING, Set.of("readiness-down"), Duration.ofSeconds(15),
                 () -> {
                     rescuer.stop();
+                    recurring.stop();
                     dispatcher.stopClaiming();
                     return "no new claims";
                 }));

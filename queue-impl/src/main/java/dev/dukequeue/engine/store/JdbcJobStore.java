@@ -411,15 +411,43 @@ public class JdbcJobStore {
      * @return the claimed jobs in priority, then submission order
      */
     public List<ClaimedJob> claim(String owner, Collection<String> types, int limit, long leaseMs) {
+        return claim(owner, types, limit, leaseMs, Map.of());
+    }
+
+    /**
+     * Like {@link #claim(String, Collection, int, long)}, honouring queue limits: a queue with a cluster-wide
+     * {@code max_running} is claimed under its dq_queue row lock, after counting its RUNNING jobs, so that no two nodes
+     * can both take its last free place; {@code nodeFree} caps queues limited on this node. Limited queues are claimed
+     * first (they cannot take more than their limit), the rest of the free slots go to the other queues.
+     *
+     * @param nodeFree free places per queue limited on this node
+     */
+    public List<ClaimedJob> claim(String owner, Collection<String> types, int limit, long leaseMs,
+            Map<String, Integer> nodeFree) {
         if (limit <= 0 || types.isEmpty()) {
             return List.of();
         }
         String token = UUID.randomUUID().toString();
         try (Connection c = dataSource.getConnection()) {
             JobSql q = sql(c);
-            List<ClaimedJob> claimed = q.dialect.claimsWithReturning()
-                    ? claimReturning(c, q, owner, token, types, limit, leaseMs)
-                    : claimSelectThenUpdate(c, q, owner, token, types, limit, leaseMs);
+            Map<String, Integer> global = queueLimits(c, q);
+            java.util.SortedSet<String> limited = new java.util.TreeSet<>(global.keySet());
+            limited.addAll(nodeFree.keySet());
+            List<ClaimedJob> claimed = new ArrayList<>();
+            for (String queue : limited) {
+                int room = Math.min(limit - claimed.size(), nodeFree.getOrDefault(queue, Integer.MAX_VALUE));
+                if (room > 0 && global.containsKey(queue)) {
+                    room = Math.min(room, globalRoom(c, q, queue));
+                }
+                if (room > 0) {
+                    claimed.addAll(claimWhere(c, q, owner, token, types, " AND queue = ?", List.of(queue), room, leaseMs));
+                }
+            }
+            int rest = limit - claimed.size();
+            if (rest > 0) {
+                String others = limited.isEmpty() ? "" : " AND queue NOT IN " + JobSql.placeholders(limited.size());
+                claimed.addAll(claimWhere(c, q, owner, token, types, others, List.copyOf(limited), rest, leaseMs));
+            }
             if (!claimed.isEmpty()) {
                 try (PreparedStatement ps = c.prepareStatement(q.insertAttempt)) {
                     for (ClaimedJob job : claimed) {
@@ -432,15 +460,57 @@ public class JdbcJobStore {
                     ps.executeBatch();
                 }
             }
+            claimed.sort(Comparator.comparingInt(ClaimedJob::priority).thenComparingLong(ClaimedJob::seq));
             return claimed;
         } catch (SQLException e) {
             throw new StoreException("claim", e);
         }
     }
 
+    private static Map<String, Integer> queueLimits(Connection c, JobSql q) throws SQLException {
+        Map<String, Integer> limits = new java.util.TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement(q.selectQueueLimits); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                limits.put(rs.getString(1), rs.getInt(2));
+            }
+        }
+        return limits;
+    }
+
+    /** Locks the queue's row until this claim commits, then counts what runs: the places left in the cluster. */
+    private static int globalRoom(Connection c, JobSql q, String queue) throws SQLException {
+        int max;
+        try (PreparedStatement ps = c.prepareStatement(q.lockQueueLimit)) {
+            ps.setString(1, queue);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || rs.getObject(1) == null) {
+                    return 0; // paused, or the limit was removed under us: claim it with the others next round
+                }
+                max = rs.getInt(1);
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(q.countRunningInQueue)) {
+            ps.setString(1, queue);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return (int) Math.max(0, max - rs.getLong(1));
+            }
+        }
+    }
+
+    private static List<ClaimedJob> claimWhere(Connection c, JobSql q, String owner, String token,
+            Collection<String> types, String queueCondition, List<String> queueParams, int limit, long leaseMs)
+            throws SQLException {
+        return q.dialect.claimsWithReturning()
+                ? claimReturning(c, q, owner, token, types, queueCondition, queueParams, limit, leaseMs)
+                : claimSelectThenUpdate(c, q, owner, token, types, queueCondition, queueParams, limit, leaseMs);
+    }
+
     private static List<ClaimedJob> claimReturning(Connection c, JobSql q, String owner, String token,
-            Collection<String> types, int limit, long leaseMs) throws SQLException {
-        String statement = q.claimReturningPrefix + JobSql.placeholders(types.size()) + q.claimReturningSuffix;
+            Collection<String> types, String queueCondition, List<String> queueParams, int limit, long leaseMs)
+            throws SQLException {
+        String statement = q.claimReturningPrefix + JobSql.placeholders(types.size()) + queueCondition
+                + q.claimReturningSuffix;
         try (PreparedStatement ps = c.prepareStatement(statement)) {
             int i = 1;
             ps.setString(i++, owner);
@@ -448,6 +518,9 @@ public class JdbcJobStore {
             ps.setLong(i++, leaseMs);
             for (String type : types) {
                 ps.setString(i++, type);
+            }
+            for (String queue : queueParams) {
+                ps.setString(i++, queue);
             }
             ps.setInt(i, limit);
             List<ClaimedJob> claimed = new ArrayList<>();
@@ -457,19 +530,23 @@ public class JdbcJobStore {
                     claimed.add(claimedJob(rs, owner, token, 0));
                 }
             }
-            claimed.sort(Comparator.comparingInt(ClaimedJob::priority).thenComparingLong(ClaimedJob::seq));
             return claimed;
         }
     }
 
     private static List<ClaimedJob> claimSelectThenUpdate(Connection c, JobSql q, String owner, String token,
-            Collection<String> types, int limit, long leaseMs) throws SQLException {
-        String select = q.selectDueForUpdatePrefix + JobSql.placeholders(types.size()) + q.selectDueForUpdateSuffix;
+            Collection<String> types, String queueCondition, List<String> queueParams, int limit, long leaseMs)
+            throws SQLException {
+        String select = q.selectDueForUpdatePrefix + JobSql.placeholders(types.size()) + queueCondition
+                + q.selectDueForUpdateSuffix;
         List<ClaimedJob> locked = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(select)) {
             int i = 1;
             for (String type : types) {
                 ps.setString(i++, type);
+            }
+            for (String queue : queueParams) {
+                ps.setString(i++, queue);
             }
             ps.setInt(i, limit);
             try (ResultSet rs = ps.executeQuery()) {
@@ -904,6 +981,221 @@ public class JdbcJobStore {
         } catch (SQLException e) {
             // A concurrent first pause of the same queue loses on the primary key; the guard's retry then updates.
             throw new StoreException((paused ? "pause" : "resume") + " of queue " + queue, e);
+        }
+    }
+
+    /**
+     * Sets or removes (null) a queue's cluster-wide limit on RUNNING jobs.
+     */
+    public void setMaxRunning(String queue, Integer maxRunning) {
+        try (Connection c = dataSource.getConnection()) {
+            JobSql q = sql(c);
+            try (PreparedStatement update = c.prepareStatement(q.updateQueueMaxRunning)) {
+                setNullableInt(update, 1, maxRunning);
+                update.setString(2, queue);
+                if (update.executeUpdate() == 1) {
+                    return;
+                }
+            }
+            try (PreparedStatement insert = c.prepareStatement(q.insertQueueWithMaxRunning)) {
+                insert.setString(1, queue);
+                setNullableInt(insert, 2, maxRunning);
+                insert.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("limit of queue " + queue, e);
+        }
+    }
+
+    private static void setNullableInt(PreparedStatement ps, int index, Integer value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.INTEGER);
+        } else {
+            ps.setInt(index, value);
+        }
+    }
+
+    /** @return the cluster-wide RUNNING limit of each limited queue */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public Map<String, Integer> queueLimits() {
+        try (Connection c = dataSource.getConnection()) {
+            return queueLimits(c, sql(c));
+        } catch (SQLException e) {
+            throw new StoreException("reading queue limits", e);
+        }
+    }
+
+    /**
+     * @return the ids of finished jobs a bulk re-drive takes, oldest first (dependencies before their dependents)
+     */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<JobId> selectForRedrive(String state, String queue, String type, Instant finishedFrom,
+            Instant finishedTo, int limit) {
+        StringBuilder select = new StringBuilder("SELECT id FROM dq_job WHERE state = ?");
+        List<Object> params = new ArrayList<>(List.of(state));
+        if (queue != null) {
+            select.append(" AND queue = ?");
+            params.add(queue);
+        }
+        if (type != null) {
+            select.append(" AND type = ?");
+            params.add(type);
+        }
+        if (finishedFrom != null) {
+            select.append(" AND finished_at >= ?");
+            params.add(Timestamp.from(finishedFrom));
+        }
+        if (finishedTo != null) {
+            select.append(" AND finished_at < ?");
+            params.add(Timestamp.from(finishedTo));
+        }
+        select.append(" ORDER BY seq LIMIT ?");
+        params.add(limit);
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(select.toString())) {
+            for (int i = 0; i < params.size(); i++) {
+                ps.setObject(i + 1, params.get(i));
+            }
+            List<JobId> ids = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(JobId.parse(rs.getString(1)));
+                }
+            }
+            return ids;
+        } catch (SQLException e) {
+            throw new StoreException("selecting jobs to re-drive", e);
+        }
+    }
+
+    /** Stands for "never again" in a schedule's NOT NULL next_run_at (an expression with no instant left). */
+    static final Instant NEVER = Instant.parse("9999-01-01T00:00:00Z");
+
+    /**
+     * Registers a recurring job: a new schedule fires first at its next instant after now (database clock); a known one
+     * keeps its next run (so instants missed while every node was down are still enqueued), unless its timing changed.
+     *
+     * @return the schedule's next run
+     */
+    public Instant registerSchedule(ScheduleDefinition definition) {
+        try (Connection c = dataSource.getConnection()) {
+            JobSql q = sql(c);
+            String signature = null;
+            Instant known = null;
+            try (PreparedStatement ps = c.prepareStatement(q.lockSchedule)) {
+                ps.setString(1, definition.name());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        signature = rs.getString(1);
+                        known = rs.getTimestamp(2).toInstant();
+                    }
+                }
+            }
+            if (definition.signature().equals(signature)) {
+                return known;
+            }
+            Instant next = definition.next().apply(databaseTime(c, q));
+            next = next == null ? NEVER : next;
+            try (PreparedStatement ps = c.prepareStatement(signature == null ? q.insertSchedule : q.resetSchedule)) {
+                if (signature == null) {
+                    ps.setString(1, definition.name());
+                    ps.setString(2, definition.signature());
+                    ps.setTimestamp(3, Timestamp.from(next));
+                } else {
+                    ps.setString(1, definition.signature());
+                    ps.setTimestamp(2, Timestamp.from(next));
+                    ps.setString(3, definition.name());
+                }
+                ps.executeUpdate();
+            }
+            Instant first = next;
+            String before = signature;
+            LOG.info(() -> "recurring job '" + definition.name() + "' (" + definition.signature() + ") "
+                    + (before == null ? "registered" : "changed from " + before) + "; next run " + first);
+            return next;
+        } catch (SQLException e) {
+            throw new StoreException("registration of recurring job " + definition.name(), e);
+        }
+    }
+
+    /**
+     * Enqueues every due instant of the given schedules, each schedule under its row lock (schedules another node is
+     * firing right now are skipped), each instant as a job with the idempotency key {@code recurring:<name>:<instant>}
+     * (so an instant is one job even if two nodes ever raced for it). Catches up on missed instants, at most
+     * {@code maxInstants} per schedule per call.
+     *
+     * @return the jobs enqueued
+     */
+    public List<FiredJob> fireDueSchedules(Map<String, ScheduleDefinition> definitions, int maxInstants) {
+        if (definitions.isEmpty()) {
+            return List.of();
+        }
+        try (Connection c = dataSource.getConnection()) {
+            JobSql q = sql(c);
+            Instant now = databaseTime(c, q);
+            List<String> names = List.copyOf(definitions.keySet());
+            Map<String, Instant> due = new java.util.LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(q.selectDueSchedulesPrefix + JobSql.placeholders(names.size())
+                    + q.selectDueSchedulesSuffix)) {
+                for (int i = 0; i < names.size(); i++) {
+                    ps.setString(i + 1, names.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        due.put(rs.getString(1), rs.getTimestamp(2).toInstant());
+                    }
+                }
+            }
+            List<FiredJob> fired = new ArrayList<>();
+            for (Map.Entry<String, Instant> e : due.entrySet()) {
+                ScheduleDefinition d = definitions.get(e.getKey());
+                Instant at = e.getValue();
+                FiredJob last = null;
+                for (int n = 0; at != null && !at.isAfter(now) && n < maxInstants; n++) {
+                    JobRequest t = d.template();
+                    JobRequest job = new JobRequest(t.type(), t.payloadJson(), t.queue(), t.priority(), at, null,
+                            t.maxAttempts(), t.timeout(), "recurring:" + d.name() + ":" + at, null, List.of(), List.of(),
+                            null);
+                    Submission s = new Inserter(c, q, List.of(job), SubmitRules.DEFAULTS).run(List.of(0));
+                    last = new FiredJob(d.name(), at, s.receipts().get(0));
+                    fired.add(last);
+                    at = d.next().apply(at);
+                }
+                try (PreparedStatement ps = c.prepareStatement(q.advanceSchedule)) {
+                    ps.setTimestamp(1, Timestamp.from(at == null ? NEVER : at));
+                    ps.setTimestamp(2, last == null ? null : Timestamp.from(last.instant()));
+                    ps.setString(3, last == null ? null : last.receipt().id().toString());
+                    ps.setString(4, d.name());
+                    ps.executeUpdate();
+                }
+            }
+            return fired;
+        } catch (SQLException e) {
+            throw new StoreException("firing recurring jobs", e);
+        }
+    }
+
+    /** @return every schedule's row */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<ScheduleState> schedules() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(sql(c).selectSchedules);
+             ResultSet rs = ps.executeQuery()) {
+            List<ScheduleState> states = new ArrayList<>();
+            while (rs.next()) {
+                Timestamp last = rs.getTimestamp(3);
+                states.add(new ScheduleState(rs.getString(1), rs.getTimestamp(2).toInstant(),
+                        last == null ? null : last.toInstant(), rs.getString(4)));
+            }
+            return states;
+        } catch (SQLException e) {
+            throw new StoreException("reading schedules", e);
+        }
+    }
+
+    private static Instant databaseTime(Connection c, JobSql q) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(q.databaseTime)) {
+            rs.next();
+            return rs.getTimestamp(1).toInstant();
         }
     }
 

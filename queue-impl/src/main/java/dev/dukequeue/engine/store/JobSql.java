@@ -74,6 +74,20 @@ final class JobSql {
     final String updateQueuePaused;
     final String insertQueue;
     final String selectPausedQueues;
+    final String updateQueueMaxRunning;
+    final String insertQueueWithMaxRunning;
+    final String selectQueueLimits;
+    /** Locks a limited queue's row: claims of that queue are serialised across the cluster while they count. */
+    final String lockQueueLimit;
+    final String countRunningInQueue;
+    final String lockSchedule;
+    final String insertSchedule;
+    final String resetSchedule;
+    /** Due schedules of the given names ({@code IN} placeholder list in the middle), locked, others' skipped. */
+    final String selectDueSchedulesPrefix;
+    final String selectDueSchedulesSuffix;
+    final String advanceSchedule;
+    final String selectSchedules;
     final String countWaiting;
 
     JobSql(SqlDialect d) {
@@ -165,6 +179,21 @@ final class JobSql {
         updateQueuePaused = "UPDATE dq_queue SET paused = ?, updated_at = " + now + " WHERE name = ?";
         insertQueue = "INSERT INTO dq_queue (name, paused, updated_at) VALUES (?, ?, " + now + ")";
         selectPausedQueues = "SELECT name FROM dq_queue WHERE paused = TRUE ORDER BY name";
+        updateQueueMaxRunning = "UPDATE dq_queue SET max_running = ?, updated_at = " + now + " WHERE name = ?";
+        insertQueueWithMaxRunning = "INSERT INTO dq_queue (name, paused, max_running, updated_at) VALUES (?, FALSE, ?, "
+                + now + ")";
+        selectQueueLimits = "SELECT name, max_running FROM dq_queue WHERE max_running IS NOT NULL ORDER BY name";
+        lockQueueLimit = "SELECT max_running FROM dq_queue WHERE name = ? AND paused = FALSE FOR UPDATE";
+        countRunningInQueue = "SELECT COUNT(*) FROM dq_job WHERE queue = ? AND state = 'RUNNING'";
+        lockSchedule = "SELECT signature, next_run_at FROM dq_schedule WHERE name = ? FOR UPDATE";
+        insertSchedule = "INSERT INTO dq_schedule (name, signature, next_run_at, updated_at) VALUES (?, ?, ?, " + now + ")";
+        resetSchedule = "UPDATE dq_schedule SET signature = ?, next_run_at = ?, updated_at = " + now + " WHERE name = ?";
+        selectDueSchedulesPrefix = "SELECT name, next_run_at FROM dq_schedule WHERE next_run_at <= " + now
+                + " AND name IN ";
+        selectDueSchedulesSuffix = " ORDER BY next_run_at FOR UPDATE SKIP LOCKED";
+        advanceSchedule = "UPDATE dq_schedule SET next_run_at = ?, last_run_at = ?, last_job_id = ?, updated_at = "
+                + now + " WHERE name = ?";
+        selectSchedules = "SELECT name, next_run_at, last_run_at, last_job_id FROM dq_schedule ORDER BY name";
         countWaiting = "SELECT COUNT(*) FROM dq_job WHERE queue = ? AND state IN ('SCHEDULED', 'PENDING')";
     }
 

@@ -22,6 +22,8 @@ import dev.dukequeue.engine.job.JobTransitions;
 import dev.dukequeue.IllegalJobStateException;
 import dev.dukequeue.QueueFullException;
 import dev.dukequeue.QueueUnavailableException;
+import dev.dukequeue.RedriveFilter;
+import dev.dukequeue.RedriveResult;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -31,8 +33,12 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Logger;
 
 /**
  * The {@link JobQueue} applications inject. Submissions join the caller's JTA transaction (or run in their own) and
@@ -41,6 +47,8 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class DefaultJobQueue implements JobQueue {
+
+    private static final Logger LOG = Logger.getLogger(DefaultJobQueue.class.getName());
 
     @Inject
     JdbcJobStore store;
@@ -172,6 +180,49 @@ public class DefaultJobQueue implements JobQueue {
                 }
             }
         });
+    }
+
+    @Override
+    public RedriveResult redrive(RedriveFilter filter) {
+        if (filter == null) {
+            throw new InvalidJobRequestException("filter", "is required");
+        }
+        List<JobId> matched = database.call("selecting jobs to re-drive", () -> store.selectForRedrive(
+                filter.state().name(), filter.queue(), filter.type(), filter.finishedFrom(), filter.finishedTo(),
+                filter.limit()));
+        // Oldest first: a dependency is re-driven before the jobs that wait on it, which then wait again.
+        List<JobId> redriven = new ArrayList<>();
+        Map<JobId, String> skipped = new LinkedHashMap<>();
+        for (JobId id : matched) {
+            Transition t = database.call("re-drive of " + id, () -> store.apply(id, JobEvent.REDRIVE));
+            if (t.applied()) {
+                redriven.add(id);
+            } else {
+                skipped.put(id, t.refusal() != null ? t.refusal()
+                        : "it is " + (t.found() ? t.before() : "gone") + " now");
+            }
+        }
+        if (!redriven.isEmpty()) {
+            dispatcher.wake();
+        }
+        LOG.info(() -> "bulk re-drive " + filter + ": " + matched.size() + " matched, " + redriven.size()
+                + " re-driven, " + skipped.size() + " skipped");
+        return new RedriveResult(matched.size(), redriven, skipped);
+    }
+
+    @Override
+    public void setMaxRunning(String queue, Integer maxRunning) {
+        requireQueueName(queue);
+        if (maxRunning != null && maxRunning < 1) {
+            throw new InvalidJobRequestException("maxRunning", "must be at least 1, or null for no limit");
+        }
+        database.call("limit of queue " + queue, () -> {
+            store.setMaxRunning(queue, maxRunning);
+            return null;
+        });
+        LOG.info(() -> "queue '" + queue + "': " + (maxRunning == null ? "no limit on running jobs"
+                : "at most " + maxRunning + " running jobs across the cluster"));
+        dispatcher.wake();
     }
 
     @Override

@@ -346,6 +346,154 @@ abstract class FlowControlContract extends StoreFixture {
         assertThat(count("SELECT COUNT(*) FROM dq_job")).isEqualTo(1);
     }
 
+    @Test
+    void aClusterWideQueueLimitHoldsAgainstConcurrentClaimers() throws Exception {
+        tx.inTransaction(() -> {
+            store.setMaxRunning("limited", 3);
+            return null;
+        });
+        for (int i = 0; i < 20; i++) {
+            submit(aJob().queue("limited").priority(0).build());
+        }
+        for (int i = 0; i < 5; i++) {
+            submit(aJob().build());
+        }
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<List<ClaimedJob>>> claimers = new ArrayList<>();
+        for (int n = 0; n < 4; n++) {
+            String owner = "node-" + n + "#1";
+            claimers.add(threads.submit(() -> {
+                start.await();
+                return tx.inTransaction(() -> store.claim(owner, TYPES, 10, LEASE, java.util.Map.of()));
+            }));
+        }
+        start.countDown();
+        List<ClaimedJob> all = new ArrayList<>();
+        for (Future<List<ClaimedJob>> f : claimers) {
+            all.addAll(f.get(30, TimeUnit.SECONDS));
+        }
+        assertThat(all).filteredOn(j -> j.queue().equals("limited")).hasSize(3);
+        assertThat(all).filteredOn(j -> j.queue().equals("default")).as("other queues take the rest").hasSize(5);
+        assertThat(claim(10)).as("the limit is reached").isEmpty();
+
+        ClaimedJob one = all.stream().filter(j -> j.queue().equals("limited")).findFirst().orElseThrow();
+        assertThat(tx.inTransaction(() -> store.complete(one.lease(), "null"))).isTrue();
+        assertThat(claim(10)).as("one place came free").hasSize(1);
+
+        tx.inTransaction(() -> {
+            store.setMaxRunning("limited", null);
+            return null;
+        });
+        assertThat(claim(100)).as("without the limit the rest run").hasSize(16);
+    }
+
+    @Test
+    void aNodeLimitCapsOnlyThisNodesClaimsOfThatQueue() {
+        for (int i = 0; i < 5; i++) {
+            submit(aJob().queue("reports").priority(0).build());
+            submit(aJob().build());
+        }
+        List<ClaimedJob> claimed = tx.inTransaction(() -> store.claim("node-a#1", TYPES, 10, LEASE,
+                java.util.Map.of("reports", 2)));
+        assertThat(claimed).filteredOn(j -> j.queue().equals("reports")).hasSize(2);
+        assertThat(claimed).filteredOn(j -> j.queue().equals("default")).hasSize(5);
+        assertThat(tx.inTransaction(() -> store.claim("node-b#1", TYPES, 10, LEASE, java.util.Map.of())))
+                .as("another node without the limit takes the rest").hasSize(3);
+    }
+
+    @Test
+    void bulkRedriveSelectsByStateQueueTypeAndFinishTimeOldestFirst() {
+        List<JobId> dead = new ArrayList<>();
+        for (String queue : List.of("a", "b", "a")) {
+            JobId id = submit(aJob().queue(queue).build()).id();
+            ClaimedJob job = claimOnly(id);
+            Failure boom = Failure.thrown(ErrorCategory.TEMPORARY, new IllegalStateException("down"));
+            assertThat(tx.inTransaction(() -> store.fail(job.lease(), JobEvent.EXHAUST, boom, 0))).isTrue();
+            dead.add(id);
+        }
+        java.time.Instant now = tx.inTransaction(() -> store.databaseTime());
+        assertThat(store.selectForRedrive("DEAD_LETTER", "a", null, null, null, 100))
+                .containsExactly(dead.get(0), dead.get(2));
+        assertThat(store.selectForRedrive("DEAD_LETTER", null, JobFixtures.TYPE, now.minusSeconds(60),
+                now.plusSeconds(1), 2)).containsExactly(dead.get(0), dead.get(1));
+        assertThat(store.selectForRedrive("DEAD_LETTER", null, null, now.plusSeconds(1), null, 100)).isEmpty();
+        assertThat(store.selectForRedrive("FAILED", null, null, null, null, 100)).isEmpty();
+    }
+
+    private static ScheduleDefinition everySecond(String name) {
+        dev.dukequeue.engine.schedule.CronExpression cron = dev.dukequeue.engine.schedule.CronExpression.parse("* * * * * *");
+        return new ScheduleDefinition(name, "* * * * * * UTC", aJob().queue("cron").build(),
+                after -> cron.next(after, java.time.ZoneOffset.UTC).orElse(null));
+    }
+
+    private void moveNextRun(String name, java.time.Instant at) {
+        try (Connection c = database().getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE dq_schedule SET next_run_at = ? WHERE name = ?")) {
+            ps.setTimestamp(1, java.sql.Timestamp.from(at));
+            ps.setString(2, name);
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void eachDueInstantIsEnqueuedExactlyOnceWhenSeveralNodesFireAtOnceAndNoneIsSkippedAfterDowntime()
+            throws Exception {
+        ScheduleDefinition d = everySecond("every-second");
+        java.time.Instant first = tx.inTransaction(() -> store.registerSchedule(d));
+        java.time.Instant now = tx.inTransaction(() -> store.databaseTime());
+        assertThat(first).isAfter(now).isBeforeOrEqualTo(now.plusSeconds(1));
+        // Every node was down for a while: the schedule's next run lies 8 seconds back.
+        java.time.Instant since = first.minusSeconds(8);
+        moveNextRun("every-second", since);
+
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<List<FiredJob>>> nodes = new ArrayList<>();
+        for (int n = 0; n < 4; n++) {
+            nodes.add(threads.submit(() -> {
+                start.await();
+                return tx.inTransaction(() -> store.fireDueSchedules(java.util.Map.of(d.name(), d), 100));
+            }));
+        }
+        start.countDown();
+        List<FiredJob> fired = new ArrayList<>();
+        for (Future<List<FiredJob>> f : nodes) {
+            fired.addAll(f.get(30, TimeUnit.SECONDS));
+        }
+        fired.addAll(tx.inTransaction(() -> store.fireDueSchedules(java.util.Map.of(d.name(), d), 100)));
+
+        assertThat(fired).allSatisfy(f -> assertThat(f.receipt().created()).isTrue());
+        List<java.time.Instant> instants = fired.stream().map(FiredJob::instant).sorted().toList();
+        assertThat(instants).as("every second from the outage on, once").doesNotHaveDuplicates()
+                .startsWith(since, since.plusSeconds(1), since.plusSeconds(2));
+        for (int i = 1; i < instants.size(); i++) {
+            assertThat(instants.get(i)).isEqualTo(instants.get(i - 1).plusSeconds(1));
+        }
+        assertThat(instants.size()).isGreaterThanOrEqualTo(8);
+        assertThat(count("SELECT COUNT(*) FROM dq_job WHERE queue = 'cron'")).isEqualTo(instants.size());
+        ScheduleState state = store.schedules().get(0);
+        assertThat(state.nextRunAt()).isEqualTo(instants.get(instants.size() - 1).plusSeconds(1));
+        assertThat(state.lastRunAt()).isEqualTo(instants.get(instants.size() - 1));
+        JobId lastJob = fired.stream().filter(f -> f.instant().equals(state.lastRunAt())).findFirst().orElseThrow()
+                .receipt().id();
+        assertThat(state.lastJobId()).isEqualTo(lastJob.toString());
+        assertThat(column(lastJob, "idempotency_key")).isEqualTo("recurring:every-second:" + state.lastRunAt());
+    }
+
+    @Test
+    void anUnchangedScheduleKeepsItsNextRunAcrossRestartsAndAChangedOneStartsAfresh() {
+        ScheduleDefinition d = everySecond("kept");
+        java.time.Instant first = tx.inTransaction(() -> store.registerSchedule(d));
+        moveNextRun("kept", first.minusSeconds(60));
+        assertThat(tx.inTransaction(() -> store.registerSchedule(d))).as("a restart keeps the missed instants")
+                .isEqualTo(first.minusSeconds(60));
+
+        ScheduleDefinition changed = new ScheduleDefinition("kept", "0 0 * * * * UTC", d.template(), d.next());
+        assertThat(tx.inTransaction(() -> store.registerSchedule(changed))).as("a new timing starts from now")
+                .isAfter(first.minusSeconds(1));
+    }
+
     private long count(String query) {
         try (Connection c = database().getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery(query)) {

@@ -3,6 +3,8 @@ package dev.dukequeue.web.rest.dto;
 import dev.dukequeue.InvalidJobRequestException;
 import dev.dukequeue.JobId;
 import dev.dukequeue.JobRequest;
+import dev.dukequeue.JobState;
+import dev.dukequeue.RedriveFilter;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
@@ -119,6 +121,46 @@ public final class JobRequestJson {
             return b.build();
         } catch (InvalidJobRequestException e) {
             throw invalid(prefix + restName(e.field()), e.rule());
+        }
+    }
+
+    private static final Set<String> REDRIVE_FIELDS = Set.of("state", "queue", "type", "finishedFrom", "finishedTo",
+            "limit");
+
+    /** Reads the filter of {@code POST /jobs/redrive}. */
+    public static RedriveFilter readRedriveFilter(JsonObject json) {
+        for (String key : json.keySet()) {
+            if (!REDRIVE_FIELDS.contains(key)) {
+                throw invalid(key, "is not a known field; known fields are " + REDRIVE_FIELDS);
+            }
+        }
+        JobState state = null;
+        String stateText = string(json, "state", "");
+        if (stateText != null) {
+            try {
+                state = JobState.valueOf(stateText);
+            } catch (IllegalArgumentException e) {
+                throw invalid("state", "must be DEAD_LETTER or FAILED");
+            }
+        }
+        Long limit = integer(json, "limit", "");
+        if (limit != null && (limit < 1 || limit > RedriveFilter.MAX_LIMIT)) {
+            throw invalid("limit", "must be between 1 and " + RedriveFilter.MAX_LIMIT);
+        }
+        try {
+            return new RedriveFilter(state, string(json, "queue", ""), string(json, "type", ""),
+                    instant(json, "finishedFrom"), instant(json, "finishedTo"), limit == null ? 0 : limit.intValue());
+        } catch (InvalidJobRequestException e) {
+            throw invalid(e.field(), e.rule());
+        }
+    }
+
+    private static Instant instant(JsonObject json, String field) {
+        String text = string(json, field, "");
+        try {
+            return text == null ? null : Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw invalid(field, "must be an ISO-8601 instant such as 2030-01-31T12:00:00Z");
         }
     }
 

@@ -1,0 +1,50 @@
+package dev.dukequeue.web.rest;
+
+import dev.dukequeue.engine.schedule.RecurringJobs;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+
+/** {@code GET /recurring}: the recurring jobs this node defines, with their next and last runs (shared by all nodes). */
+@Path("recurring")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class RecurringResource {
+
+    @Inject
+    RecurringJobs recurring;
+
+    @GET
+    public JsonObject list() {
+        JsonArrayBuilder items = Json.createArrayBuilder();
+        for (RecurringJobs.View v : recurring.views()) {
+            JsonObjectBuilder b = Json.createObjectBuilder().add("name", v.name()).add("cron", v.cron())
+                    .add("zone", v.zone()).add("type", v.type()).add("queue", v.queue());
+            instant(b, "nextRunAt", v.state() == null ? null : v.state().nextRunAt());
+            instant(b, "lastRunAt", v.state() == null ? null : v.state().lastRunAt());
+            if (v.state() == null || v.state().lastJobId() == null) {
+                b.addNull("lastJobId");
+            } else {
+                b.add("lastJobId", v.state().lastJobId());
+            }
+            items.add(b);
+        }
+        return Json.createObjectBuilder().add("items", items).build();
+    }
+
+    private static void instant(JsonObjectBuilder b, String name, Instant value) {
+        if (value == null) {
+            b.addNull(name);
+        } else {
+            b.add(name, value.toString());
+        }
+    }
+}

@@ -1,0 +1,244 @@
+package dev.dukequeue.engine.schedule;
+
+import dev.dukequeue.InvalidJobRequestException;
+import dev.dukequeue.JobRequest;
+import dev.dukequeue.RecurringJob;
+import dev.dukequeue.engine.config.EngineConfig;
+import dev.dukequeue.engine.dispatch.Dispatcher;
+import dev.dukequeue.engine.store.DatabaseGuard;
+import dev.dukequeue.engine.store.FiredJob;
+import dev.dukequeue.engine.store.JdbcJobStore;
+import dev.dukequeue.engine.store.ScheduleDefinition;
+import dev.dukequeue.engine.store.ScheduleState;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.Timer;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * Recurring jobs: collects the definitions (CDI beans of type {@link RecurringJob} and the configuration), registers
+ * them in dq_schedule, and fires the due ones from a non-persistent EJB timer on every node. The database decides:
+ * a schedule is fired under its row lock with {@code SKIP LOCKED}, so one node fires each instant, and each instant's
+ * job carries the idempotency key {@code recurring:<name>:<instant>}, so even a race could not enqueue it twice. The
+ * next run is stored, never kept in memory: instants that passed while every node was down are enqueued when the
+ * first node comes back.
+ */
+@Singleton
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class RecurringJobs {
+
+    private static final Logger LOG = Logger.getLogger(RecurringJobs.class.getName());
+    /** Most instants of one schedule enqueued per firing (a long outage is caught up over several firings). */
+    private static final int CATCH_UP = 100;
+
+    @Resource
+    TimerService timerService;
+
+    @Inject
+    @Any
+    Instance<RecurringJob> beans;
+
+    @Inject
+    JdbcJobStore store;
+
+    @Inject
+    DatabaseGuard database;
+
+    @Inject
+    Dispatcher dispatcher;
+
+    @Inject
+    EngineConfig config;
+
+    private final Map<String, Entry> definitions = new ConcurrentHashMap<>();
+    private final AtomicBoolean busy = new AtomicBoolean();
+    private final AtomicLong firedTotal = new AtomicLong();
+    private volatile Timer timer;
+
+    /** A definition with its parsed expression. */
+    private record Entry(RecurringJob job, CronExpression cron, ScheduleDefinition definition) {
+    }
+
+    /**
+     * Reads and registers every definition, then starts firing. Called once by the engine's start-up.
+     *
+     * @throws IllegalArgumentException naming the schedule and the rule if a definition is invalid
+     */
+    public void start() {
+        List<RecurringJob> found = new ArrayList<>();
+        for (RecurringJob job : beans) {
+            found.add(job);
+        }
+        found.addAll(fromConfiguration(ConfigProvider.getConfig(RecurringJobs.class.getClassLoader())));
+        for (RecurringJob job : found) {
+            if (definitions.containsKey(job.name())) {
+                throw new IllegalArgumentException("recurring job '" + job.name() + "' is defined twice");
+            }
+            define(job);
+        }
+        long interval = config.recurringInterval().toMillis();
+        timer = timerService.createIntervalTimer(interval, interval, new TimerConfig("dukequeue-recurring", false));
+    }
+
+    /** Stops firing (shutdown). */
+    public void stop() {
+        Timer t = timer;
+        timer = null;
+        if (t != null) {
+            try {
+                t.cancel();
+            } catch (RuntimeException e) {
+                LOG.fine(() -> "recurring timer already gone: " + e);
+            }
+        }
+    }
+
+    /**
+     * Adds or replaces a recurring job on this node (definitions from code and configuration are added at start-up).
+     *
+     * @throws IllegalArgumentException if its cron expression is invalid
+     */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public void define(RecurringJob job) {
+        CronExpression cron;
+        try {
+            cron = CronExpression.parse(job.cron());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("recurring job '" + job.name() + "': " + e.getMessage(), e);
+        }
+        ZoneId zone = job.zone();
+        ScheduleDefinition definition = new ScheduleDefinition(job.name(), job.cron() + " " + zone.getId(), job.job(),
+                after -> cron.next(after, zone).orElse(null));
+        database.call("registration of recurring job " + job.name(), () -> store.registerSchedule(definition));
+        definitions.put(job.name(), new Entry(job, cron, definition));
+    }
+
+    /** Stops firing a recurring job on this node (other nodes that define it go on). */
+    public void remove(String name) {
+        definitions.remove(name);
+    }
+
+    @Timeout
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    void onTimer(Timer t) {
+        fireDue();
+    }
+
+    /**
+     * Enqueues the due instants of every schedule this node knows.
+     *
+     * @return the jobs enqueued
+     */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public List<FiredJob> fireDue() {
+        if (definitions.isEmpty() || !busy.compareAndSet(false, true)) {
+            return List.of();
+        }
+        try {
+            Map<String, ScheduleDefinition> due = new TreeMap<>();
+            definitions.forEach((name, e) -> due.put(name, e.definition()));
+            List<FiredJob> fired = database.call("firing recurring jobs", () -> store.fireDueSchedules(due, CATCH_UP));
+            for (FiredJob f : fired) {
+                LOG.info(() -> "recurring job '" + f.schedule() + "' fired for " + f.instant() + ": job "
+                        + f.receipt().id() + (f.receipt().created() ? "" : " (already enqueued)"));
+            }
+            firedTotal.addAndGet(fired.stream().filter(f -> f.receipt().created()).count());
+            if (!fired.isEmpty()) {
+                dispatcher.wake();
+            }
+            return fired;
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "recurring jobs: " + e.getMessage(),
+                    e instanceof dev.dukequeue.QueueUnavailableException ? null : e);
+            return List.of();
+        } finally {
+            busy.set(false);
+        }
+    }
+
+    /** A recurring job for operators: its definition on this node and its shared state. */
+    public record View(String name, String cron, String zone, String type, String queue, ScheduleState state) {
+    }
+
+    /** @return the recurring jobs this node defines, with their next and last runs */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public List<View> views() {
+        Map<String, ScheduleState> states = new TreeMap<>();
+        database.call("reading schedules", () -> store.schedules()).forEach(s -> states.put(s.name(), s));
+        List<View> views = new ArrayList<>();
+        new TreeMap<>(definitions).forEach((name, e) -> views.add(new View(name, e.job().cron(),
+                e.job().zone().getId(), e.job().job().type(), e.job().job().queue(), states.get(name))));
+        return views;
+    }
+
+    /** @return jobs this node enqueued for recurring schedules since it started */
+    public long firedTotal() {
+        return firedTotal.get();
+    }
+
+    /**
+     * Reads {@code dukequeue.recurring=<name>,...} and, per name, {@code dukequeue.recurring.<name>.cron} (required),
+     * {@code .type} (required), {@code .zone}, {@code .queue}, {@code .payload} (JSON), {@code .priority},
+     * {@code .max-attempts}, {@code .timeout-ms}. Names are listed explicitly so environment variables work too
+     * ({@code DUKEQUEUE_RECURRING_NIGHTLY_CRON}).
+     *
+     * @throws IllegalArgumentException naming the key and the rule
+     */
+    static List<RecurringJob> fromConfiguration(Config config) {
+        List<RecurringJob> jobs = new ArrayList<>();
+        String names = config.getOptionalValue("dukequeue.recurring", String.class).orElse("");
+        for (String raw : names.split(",")) {
+            String name = raw.trim();
+            if (name.isEmpty()) {
+                continue;
+            }
+            String prefix = "dukequeue.recurring." + name + ".";
+            String cron = required(config, prefix + "cron");
+            JobRequest.Builder b = JobRequest.builder(required(config, prefix + "type"));
+            Optional<String> value = config.getOptionalValue(prefix + "queue", String.class);
+            value.ifPresent(b::queue);
+            config.getOptionalValue(prefix + "payload", String.class).ifPresent(b::payloadJson);
+            config.getOptionalValue(prefix + "priority", Integer.class).ifPresent(b::priority);
+            config.getOptionalValue(prefix + "max-attempts", Integer.class).ifPresent(b::maxAttempts);
+            config.getOptionalValue(prefix + "timeout-ms", Long.class).map(Duration::ofMillis).ifPresent(b::timeout);
+            try {
+                ZoneId zone = config.getOptionalValue(prefix + "zone", String.class).map(ZoneId::of).orElse(null);
+                jobs.add(new RecurringJob(name, cron, zone, b.build()));
+            } catch (InvalidJobRequestException e) {
+                throw new IllegalArgumentException(prefix + e.field() + " " + e.rule(), e);
+            } catch (java.time.DateTimeException e) {
+                throw new IllegalArgumentException(prefix + "zone is not a time zone: " + e.getMessage(), e);
+            }
+        }
+        return jobs;
+    }
+
+    private static String required(Config config, String key) {
+        return config.getOptionalValue(key, String.class)
+                .orElseThrow(() -> new IllegalArgumentException(key + " is required for a recurring job listed in"
+                        + " dukequeue.recurring"));
+    }
+}
