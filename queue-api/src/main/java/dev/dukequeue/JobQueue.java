@@ -13,7 +13,10 @@ import java.util.Optional;
  *
  * <p><b>Errors.</b> Invalid requests are rejected before anything is written, with an
  * {@link InvalidJobRequestException} naming the field; these rejections do not mark the caller's transaction for
- * rollback. Infrastructure failures surface as {@link JobQueueException}.
+ * rollback. (One rare case is found only while writing: a batch key that resolves, through its idempotency key, to an
+ * existing job that can never complete or that makes a chain too deep. Then the batch is refused the same way, and
+ * the caller's transaction is marked for rollback so that none of the batch stays.) Infrastructure failures surface as
+ * {@link JobQueueException}.
  */
 public interface JobQueue {
 
@@ -28,11 +31,18 @@ public interface JobQueue {
     JobReceipt submit(JobRequest request);
 
     /**
-     * Submits several jobs atomically: all of them are stored, or none.
+     * Submits several jobs atomically: all of them are stored, or none. Jobs of the batch may depend on each other
+     * through their {@link JobRequest#key() keys} ({@link JobRequest#dependsOnKeys()}); such a graph is checked before
+     * anything is written. A job with a dependency that has not completed is stored PENDING and becomes SCHEDULED when
+     * the last one completes; if one ends FAILED or DEAD_LETTER it goes to DEAD_LETTER ("dependency not satisfiable"),
+     * if one is cancelled it is cancelled.
      *
-     * @param requests the requests, in submission order (which is also FIFO order within a priority)
+     * @param requests the requests, in submission order (which is also FIFO order within a priority, after each job's
+     *                 dependencies in the batch)
      * @return one receipt per request, in the same order
-     * @throws InvalidJobRequestException if the list is empty or too long (nothing is stored)
+     * @throws InvalidJobRequestException if the list is empty or too long, a key repeats, a dependency names no job
+     *                                    or one that can never complete, the graph has a cycle (named in the message)
+     *                                    or breaks a dependency limit (nothing is stored)
      */
     List<JobReceipt> submitAll(List<JobRequest> requests);
 
@@ -47,7 +57,7 @@ public interface JobQueue {
     /**
      * Cancels a job that has not finished. A SCHEDULED or PENDING job is cancelled at once; a RUNNING job is
      * cancelled in the database at once and its handler is asked to stop, and whatever it returns afterwards is
-     * discarded.
+     * discarded. Jobs that wait on it (dependencies) are cancelled too.
      *
      * @param id the job's id
      * @return the job after the cancel

@@ -531,31 +531,42 @@ public abstract class QueueBehaviour {
         assertThat(created).isEqualTo(1);
     }
 
-    @Test
-    void aQueueLimitedToTwoNeverRunsMoreThanTwoJobsAtOnce() {
-        String limited = "limited-" + key().substring(0, 8);
-        queue.setMaxRunning(limited, 2);
+    /** Runs six 300 ms jobs in the queue and answers how many ran at once at most, by the database's attempt times. */
+    private int mostRunningAtOnce(String queueName) {
         List<JobId> ids = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            ids.add(queue.submit(JobRequest.builder("demo.sleep").queue(limited).payloadJson("{\"ms\":300}").build()).id());
+            ids.add(queue.submit(JobRequest.builder("demo.sleep").queue(queueName).payloadJson("{\"ms\":300}").build()).id());
         }
         ids.forEach(id -> awaitState(id, JobState.COMPLETED));
-
-        // The database's own start and finish times of every attempt: at no instant were more than two running.
         List<Instant[]> spans = ids.stream().map(id -> search.attempts(id).get(0))
                 .map(a -> new Instant[] {a.startedAt(), a.finishedAt()}).toList();
         int most = 0;
         for (Instant[] span : spans) {
             Instant t = span[0];
-            int at = (int) spans.stream().filter(o -> !o[0].isAfter(t) && o[1].isAfter(t)).count();
-            most = Math.max(most, at);
+            most = Math.max(most, (int) spans.stream().filter(o -> !o[0].isAfter(t) && o[1].isAfter(t)).count());
         }
-        assertThat(most).as("most jobs of the queue running at once").isEqualTo(2);
+        return most;
+    }
+
+    @Test
+    void aQueueLimitedToTwoNeverRunsMoreThanTwoJobsAtOnce() {
+        String limited = "limited-" + key().substring(0, 8);
+        queue.setMaxRunning(limited, 2);
         assertThat(search.queues()).filteredOn(q -> q.name().equals(limited))
                 .singleElement().satisfies(q -> assertThat(q.maxRunning()).isEqualTo(2));
+
+        assertThat(mostRunningAtOnce(limited)).as("most jobs of the queue running at once").isEqualTo(2);
+
         queue.setMaxRunning(limited, null);
         assertThat(search.queues()).filteredOn(q -> q.name().equals(limited))
                 .singleElement().satisfies(q -> assertThat(q.maxRunning()).isNull());
+        assertThat(mostRunningAtOnce(limited)).as("without a limit, all four workers").isGreaterThan(2);
+    }
+
+    @Test
+    void aQueueWithOneWorkerOnThisNodeRunsItsJobsOneAtATime() {
+        // dukequeue.node.queue-workers=solo=1 in the deployment's configuration
+        assertThat(mostRunningAtOnce("solo")).isEqualTo(1);
     }
 
     @Test
@@ -605,7 +616,7 @@ public abstract class QueueBehaviour {
         RecurringJobs.View yearly = recurring.views().stream().filter(v -> v.name().equals("it-yearly")).findFirst()
                 .orElseThrow();
         assertThat(yearly.zone()).isEqualTo("Europe/Paris");
-        assertThat(yearly.state().nextRunAt().atZone(java.time.ZoneId.of("Europe/Paris")))
+        assertThat(yearly.nextRunAt().atZone(java.time.ZoneId.of("Europe/Paris")))
                 .satisfies(t -> assertThat(t.getMonthValue() * 100 + t.getDayOfMonth()).isEqualTo(101))
                 .satisfies(t -> assertThat(t.getHour()).isEqualTo(3));
     }

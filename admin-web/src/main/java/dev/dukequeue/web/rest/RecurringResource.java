@@ -28,12 +28,12 @@ public class RecurringResource {
         for (RecurringJobs.View v : recurring.views()) {
             JsonObjectBuilder b = Json.createObjectBuilder().add("name", v.name()).add("cron", v.cron())
                     .add("zone", v.zone()).add("type", v.type()).add("queue", v.queue());
-            instant(b, "nextRunAt", v.state() == null ? null : v.state().nextRunAt());
-            instant(b, "lastRunAt", v.state() == null ? null : v.state().lastRunAt());
-            if (v.state() == null || v.state().lastJobId() == null) {
+            instant(b, "nextRunAt", v.nextRunAt());
+            instant(b, "lastRunAt", v.lastRunAt());
+            if (v.lastJobId() == null) {
                 b.addNull("lastJobId");
             } else {
-                b.add("lastJobId", v.state().lastJobId());
+                b.add("lastJobId", v.lastJobId());
             }
             items.add(b);
         }

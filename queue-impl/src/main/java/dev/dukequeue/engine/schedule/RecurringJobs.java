@@ -179,8 +179,15 @@ public class RecurringJobs {
         }
     }
 
-    /** A recurring job for operators: its definition on this node and its shared state. */
-    public record View(String name, String cron, String zone, String type, String queue, ScheduleState state) {
+    /**
+     * A recurring job for operators: its definition on this node and its shared state.
+     *
+     * @param nextRunAt the next instant it fires for (null before it is registered)
+     * @param lastRunAt the last instant it fired for, or null
+     * @param lastJobId the job of that instant, or null
+     */
+    public record View(String name, String cron, String zone, String type, String queue, java.time.Instant nextRunAt,
+            java.time.Instant lastRunAt, String lastJobId) {
     }
 
     /** @return the recurring jobs this node defines, with their next and last runs */
@@ -189,8 +196,12 @@ public class RecurringJobs {
         Map<String, ScheduleState> states = new TreeMap<>();
         database.call("reading schedules", () -> store.schedules()).forEach(s -> states.put(s.name(), s));
         List<View> views = new ArrayList<>();
-        new TreeMap<>(definitions).forEach((name, e) -> views.add(new View(name, e.job().cron(),
-                e.job().zone().getId(), e.job().job().type(), e.job().job().queue(), states.get(name))));
+        new TreeMap<>(definitions).forEach((name, e) -> {
+            ScheduleState st = states.get(name);
+            views.add(new View(name, e.job().cron(), e.job().zone().getId(), e.job().job().type(),
+                    e.job().job().queue(), st == null ? null : st.nextRunAt(), st == null ? null : st.lastRunAt(),
+                    st == null ? null : st.lastJobId()));
+        });
         return views;
     }
 

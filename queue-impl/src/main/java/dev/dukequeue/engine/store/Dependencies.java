@@ -36,8 +36,9 @@ final class Dependencies {
     private Dependencies() {
     }
 
-    /** A dependency completed: count its PENDING dependents down. */
+    /** A dependency completed: count its PENDING dependents down (the last one schedules them: DEPENDENCIES_MET). */
     static void completed(Connection c, JobSql q, JobId id) throws SQLException {
+        JobTransitions.target(JobState.PENDING, JobEvent.DEPENDENCIES_MET); // the statement's CASE moves only PENDING rows
         try (PreparedStatement ps = c.prepareStatement(q.dependencyCompleted)) {
             ps.setString(1, id.toString());
             ps.executeUpdate();
@@ -161,6 +162,9 @@ final class Dependencies {
         long open = states.values().stream().filter(s -> s != JobState.COMPLETED).count();
         if (open == counted) {
             return false;
+        }
+        if (open == 0) {
+            JobTransitions.target(JobState.PENDING, JobEvent.DEPENDENCIES_MET);
         }
         try (PreparedStatement ps = c.prepareStatement(q.recountPending)) {
             ps.setLong(1, open);

@@ -125,6 +125,7 @@ public class JdbcJobStore {
         private final Map<JobId, Target> targets = new HashMap<>();
         private final Map<String, JobReceipt> batchKeys = new HashMap<>();
         private final List<String[]> edges = new ArrayList<>();
+        private final Map<String, Integer> keyIndex = new HashMap<>();
         private PreparedStatement insert;
         private int batched;
         private boolean wrote;
@@ -139,6 +140,11 @@ public class JdbcJobStore {
             this.rules = rules;
             this.receipts = new JobReceipt[requests.size()];
             this.depth = new int[requests.size()];
+            for (int i = 0; i < requests.size(); i++) {
+                if (requests.get(i).key() != null) {
+                    keyIndex.putIfAbsent(requests.get(i).key(), i);
+                }
+            }
         }
 
         private String prefix(int i) {
@@ -147,6 +153,9 @@ public class JdbcJobStore {
 
         Submission run(List<Integer> order) throws SQLException {
             Submission refused = readTargets();
+            if (refused == null) {
+                refused = checkDepth(order);
+            }
             if (refused != null) {
                 return refused;
             }
@@ -235,6 +244,31 @@ public class JdbcJobStore {
             return null;
         }
 
+        /**
+         * The depth limit, before anything is written (taking every batch job as new). Only a batch key that turns out
+         * to be an existing job (through its idempotency key) can change a depth later; that rare case is checked
+         * again while inserting.
+         */
+        private Submission checkDepth(List<Integer> order) {
+            int[] planned = new int[requests.size()];
+            for (int i : order) {
+                JobRequest r = requests.get(i);
+                int d = 0;
+                for (JobId id : r.dependsOn()) {
+                    d = Math.max(d, targets.get(id).depth() + 1);
+                }
+                for (String key : r.dependsOnKeys()) {
+                    d = Math.max(d, planned[indexOfKey(key)] + 1);
+                }
+                if (d > rules.maxDepth()) {
+                    return Submission.rejected(prefix(i) + "dependsOn", "makes a chain of " + d
+                            + " dependencies; at most " + rules.maxDepth() + " are allowed", false);
+                }
+                planned[i] = d;
+            }
+            return null;
+        }
+
         private Submission insertOne(int i) throws SQLException {
             JobRequest r = requests.get(i);
             int open = 0;
@@ -301,12 +335,11 @@ public class JdbcJobStore {
         }
 
         private int indexOfKey(String key) {
-            for (int j = 0; j < requests.size(); j++) {
-                if (key.equals(requests.get(j).key())) {
-                    return j;
-                }
+            Integer j = keyIndex.get(key);
+            if (j == null) {
+                throw new IllegalArgumentException("no job with key " + key + " (the batch graph was not checked)");
             }
-            throw new IllegalArgumentException("no job with key " + key + " (the batch graph was not checked)");
+            return j;
         }
 
         private void bind(PreparedStatement insert, JobRequest r, JobId id, JobState initial, int open, int d)

@@ -203,6 +203,7 @@ abstract class FlowControlContract extends StoreFixture {
         Submission tooDeep = trySubmit(shallow, aJob().dependsOn(c).build());
         assertThat(tooDeep.field()).isEqualTo("dependsOn");
         assertThat(tooDeep.rule()).contains("chain of 3").contains("at most 2");
+        assertThat(tooDeep.wrote()).as("refused before anything was written").isFalse();
 
         submitGraph(shallow, aJob().dependsOn(a).build());
         Submission tooMany = trySubmit(shallow, aJob().dependsOn(a).build());
