@@ -74,6 +74,9 @@ public abstract class QueueBehaviour {
     @Inject
     RecurringJobs recurring;
 
+    @Inject
+    dev.dukequeue.engine.submit.Backpressure backpressure;
+
     @Resource
     UserTransaction transaction;
 
@@ -394,11 +397,17 @@ public abstract class QueueBehaviour {
     void aFullQueueRefusesTheSubmissionWithoutDoomingTheCallersTransaction() throws Exception {
         // Deployments allow 2 waiting jobs in queue "tiny"; paused so that they keep waiting.
         queue.pause("tiny");
+        long refusedBefore = backpressure.rejectedByQueue().getOrDefault("tiny", 0L);
         List<JobId> accepted = new ArrayList<>();
         transaction.begin();
         try {
+            String keyed = key();
             accepted.add(queue.submit(JobRequest.builder("test.count").queue("tiny").build()).id());
-            accepted.add(queue.submit(JobRequest.builder("test.count").queue("tiny").build()).id());
+            accepted.add(queue.submit(JobRequest.builder("test.count").queue("tiny").idempotencyKey(keyed).build()).id());
+            // A client retrying an accepted job is answered with it, full queue or not.
+            JobReceipt again = queue.submit(JobRequest.builder("test.count").queue("tiny").idempotencyKey(keyed).build());
+            assertThat(again.created()).isFalse();
+            assertThat(again.id()).isEqualTo(accepted.get(1));
             assertThatThrownBy(() -> queue.submit(JobRequest.builder("test.count").queue("tiny").build()))
                     .isInstanceOfSatisfying(dev.dukequeue.QueueFullException.class, e -> {
                         assertThat(e.queue()).isEqualTo("tiny");
@@ -414,6 +423,7 @@ public abstract class QueueBehaviour {
             queue.resume("tiny");
         }
         assertThat(accepted).hasSize(2).allSatisfy(id -> assertThat(job(id).state()).isEqualTo(JobState.CANCELLED));
+        assertThat(backpressure.rejectedByQueue().get("tiny")).as("refusals are counted").isEqualTo(refusedBefore + 1);
     }
 
     @Test
@@ -575,8 +585,12 @@ public abstract class QueueBehaviour {
         String other = "redrive-other-" + key().substring(0, 8);
         String failing = key();
         switchboard.setFailing(failing, true);
-        JobId parent = queue.submit(JobRequest.builder("test.flaky").queue(mine).payload(failing).maxAttempts(1).build()).id();
-        JobId child = queue.submit(JobRequest.builder("test.count").queue(mine).dependsOn(parent).build()).id();
+        // One batch: the parent may fail before a separate submission of the child could name it.
+        List<JobReceipt> graph = queue.submitAll(List.of(
+                JobRequest.builder("test.flaky").queue(mine).key("parent").payload(failing).maxAttempts(1).build(),
+                JobRequest.builder("test.count").queue(mine).dependsOnKeys("parent").build()));
+        JobId parent = graph.get(0).id();
+        JobId child = graph.get(1).id();
         JobId elsewhere = queue.submit(JobRequest.builder("test.flaky").queue(other).payload(failing).maxAttempts(1).build()).id();
         awaitState(parent, JobState.DEAD_LETTER);
         awaitState(child, JobState.DEAD_LETTER);
@@ -613,6 +627,10 @@ public abstract class QueueBehaviour {
         }
         assertThat(jobs).allSatisfy(j -> assertThat(j.idempotencyKey()).isEqualTo("recurring:" + name + ":" + j.runAt()));
 
+        assertThat(recurring.views()).as("defined in code with @Produces").anySatisfy(v -> {
+            assertThat(v.name()).isEqualTo("it-code-yearly");
+            assertThat(v.nextRunAt()).isNotNull();
+        });
         RecurringJobs.View yearly = recurring.views().stream().filter(v -> v.name().equals("it-yearly")).findFirst()
                 .orElseThrow();
         assertThat(yearly.zone()).isEqualTo("Europe/Paris");

@@ -288,6 +288,15 @@ public abstract class RestApiBehaviour extends QueueBehaviour {
         assertThat(cycle.json().getString("field")).endsWith("dependsOnKeys");
         assertThat(cycle.json().getString("message")).contains("cycle").containsAnyOf("x -> y -> x", "y -> x -> y");
 
+        StringBuilder tooMany = new StringBuilder("{\"jobs\":[");
+        for (int i = 0; i < 1001; i++) {
+            tooMany.append(i == 0 ? "" : ",").append("{\"type\":\"demo.echo\"}");
+        }
+        Reply big = admin("POST", "/jobs/batch", tooMany.append("]}").toString());
+        assertThat(big.status()).isEqualTo(400);
+        assertThat(big.json().getString("field")).isEqualTo("jobs");
+        assertThat(big.json().getString("message")).contains("at most 1000");
+
         Reply unknown = admin("POST", "/jobs", "{\"type\":\"demo.echo\",\"dependsOn\":[\"not-a-uuid\"]}");
         assertThat(unknown.status()).isEqualTo(400);
         assertThat(unknown.json().getString("field")).isEqualTo("dependsOn[0]");

@@ -1263,6 +1263,32 @@ public class JdbcJobStore {
         }
     }
 
+    /** @return which of the idempotency keys already name a job in the queue */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public Set<String> existingKeys(String queue, List<String> keys) {
+        Set<String> found = new HashSet<>();
+        try (Connection c = dataSource.getConnection()) {
+            for (int from = 0; from < keys.size(); from += 500) {
+                List<String> chunk = keys.subList(from, Math.min(keys.size(), from + 500));
+                try (PreparedStatement ps = c.prepareStatement("SELECT idempotency_key FROM dq_job WHERE queue = ?"
+                        + " AND idempotency_key IN " + JobSql.placeholders(chunk.size()))) {
+                    ps.setString(1, queue);
+                    for (int k = 0; k < chunk.size(); k++) {
+                        ps.setString(k + 2, chunk.get(k));
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            found.add(rs.getString(1));
+                        }
+                    }
+                }
+            }
+            return found;
+        } catch (SQLException e) {
+            throw new StoreException("looking up idempotency keys of queue " + queue, e);
+        }
+    }
+
     /** @return the database's current time, the clock every lease and due time is measured on */
     public Instant databaseTime() {
         try (Connection c = dataSource.getConnection();

@@ -17,7 +17,9 @@ import java.util.stream.Collectors;
 /**
  * Per-queue backpressure (playbook 5): past the warning share of a queue's limit a backlog warning is logged (at most
  * once a minute per queue); past the limit submissions are refused with {@link QueueFullException} (REST 429) and
- * counted. Jobs already accepted are never dropped. The waiting count is read in the submitting transaction.
+ * counted. Jobs already accepted are never dropped, and a request whose idempotency key matches an accepted job is not
+ * counted (a client's retry is answered with its job, full queue or not). The waiting count is read in the submitting
+ * transaction.
  */
 @ApplicationScoped
 public class Backpressure {
@@ -39,20 +41,35 @@ public class Backpressure {
      * @throws QueueFullException if accepting {@code requests} would put a queue past its limit
      */
     void check(List<JobRequest> requests) {
-        Map<String, Long> incoming = requests.stream()
+        Map<String, Long> perQueue = requests.stream()
                 .collect(Collectors.groupingBy(JobRequest::queue, Collectors.counting()));
-        for (Map.Entry<String, Long> e : incoming.entrySet()) {
+        for (Map.Entry<String, Long> e : perQueue.entrySet()) {
             String queue = e.getKey();
             long limit = config.maxWaiting(queue);
             long waiting = store.waitingCount(queue);
-            if (waiting + e.getValue() > limit) {
+            long incoming = e.getValue();
+            if (waiting + incoming > limit) {
+                incoming = newJobs(queue, requests); // a retry of an accepted job is no new load
+            }
+            if (waiting + incoming > limit) {
                 rejected.computeIfAbsent(queue, q -> new AtomicLong()).incrementAndGet();
                 throw new QueueFullException(queue, waiting, limit, RETRY_AFTER);
             }
-            if (waiting + e.getValue() > limit * config.warnRatio()) {
-                warn(queue, waiting + e.getValue(), limit);
+            if (waiting + incoming > limit * config.warnRatio()) {
+                warn(queue, waiting + incoming, limit);
             }
         }
+    }
+
+    /** @return how many of the requests for {@code queue} would create a job (their idempotency key is new, or absent) */
+    private long newJobs(String queue, List<JobRequest> requests) {
+        List<String> keys = requests.stream().filter(r -> r.queue().equals(queue) && r.idempotencyKey() != null)
+                .map(JobRequest::idempotencyKey).distinct().toList();
+        java.util.Set<String> known = keys.isEmpty() ? java.util.Set.of() : store.existingKeys(queue, keys);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        return requests.stream().filter(r -> r.queue().equals(queue))
+                .filter(r -> r.idempotencyKey() == null || (!known.contains(r.idempotencyKey()) && seen.add(r.idempotencyKey())))
+                .count();
     }
 
     private void warn(String queue, long waiting, long limit) {

@@ -495,6 +495,36 @@ abstract class FlowControlContract extends StoreFixture {
                 .isAfter(first.minusSeconds(1));
     }
 
+    @Test
+    void aKeyInAGraphThatMatchesAnExistingJobByItsIdempotencyKeyStandsForThatJob() {
+        JobId existing = submit(aJob().idempotencyKey("import-7").build()).id();
+        runToCompletion(existing);
+
+        List<JobReceipt> r = submitGraph(
+                aJob().key("import").idempotencyKey("import-7").build(),
+                aJob().key("report").dependsOnKeys("import").build());
+
+        assertThat(r.get(0).created()).isFalse();
+        assertThat(r.get(0).id()).isEqualTo(existing);
+        assertThat(r.get(1).state()).as("its dependency already completed").isEqualTo(JobState.SCHEDULED);
+        assertThat(count("SELECT COUNT(*) FROM dq_dependency WHERE depends_on = '" + existing + "'")).isEqualTo(1);
+    }
+
+    @Test
+    void aLongOutageIsCaughtUpInBoundedStepsWithoutSkippingAnInstant() {
+        ScheduleDefinition d = everySecond("catch-up");
+        java.time.Instant first = tx.inTransaction(() -> store.registerSchedule(d));
+        java.time.Instant since = first.minusSeconds(10);
+        moveNextRun("catch-up", since);
+
+        List<FiredJob> step = tx.inTransaction(() -> store.fireDueSchedules(java.util.Map.of(d.name(), d), 3));
+        assertThat(step).extracting(FiredJob::instant)
+                .containsExactly(since, since.plusSeconds(1), since.plusSeconds(2));
+        assertThat(store.schedules().get(0).nextRunAt()).isEqualTo(since.plusSeconds(3));
+        List<FiredJob> next = tx.inTransaction(() -> store.fireDueSchedules(java.util.Map.of(d.name(), d), 3));
+        assertThat(next).extracting(FiredJob::instant).first().isEqualTo(since.plusSeconds(3));
+    }
+
     private long count(String query) {
         try (Connection c = database().getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery(query)) {
