@@ -311,6 +311,9 @@ public abstract class RestApiBehaviour extends QueueBehaviour {
         JsonObject listed = admin("GET", "/queues", null).json().getJsonArray("items").getValuesAs(JsonObject.class)
                 .stream().filter(q -> q.getString("name").equals(name)).findFirst().orElseThrow();
         assertThat(listed.getInt("maxRunning")).isEqualTo(3);
+        assertThat(listed.getJsonNumber("maxWaiting").longValue()).isPositive();
+        assertThat(listed.getJsonNumber("warnAt").longValue()).isLessThanOrEqualTo(listed.getJsonNumber("maxWaiting").longValue());
+        assertThat(listed.getJsonNumber("refused").longValue()).isZero();
         Reply zero = admin("PUT", "/queues/" + name + "/max-running", "{\"maxRunning\":0}");
         assertThat(zero.status()).isEqualTo(400);
         assertThat(zero.json().getString("field")).isEqualTo("maxRunning");

@@ -47,6 +47,7 @@ public class QueuesResource {
             } else {
                 item.add("maxRunning", q.maxRunning());
             }
+            item.add("maxWaiting", q.maxWaiting()).add("warnAt", q.warnAt()).add("refused", q.refused());
             items.add(item.add("counts", counts));
         }
         return Json.createObjectBuilder().add("items", items).build();

@@ -35,6 +35,12 @@ public class JobSearch {
     @Inject
     dev.dukequeue.engine.store.JdbcJobStore store;
 
+    @Inject
+    dev.dukequeue.engine.config.EngineConfig config;
+
+    @Inject
+    dev.dukequeue.engine.submit.Backpressure backpressure;
+
     /** @return the job, or empty */
     public Optional<JobView> find(JobId id) {
         return unit.read(em -> Optional.ofNullable(em.find(JobEntity.class, id.toString())).map(JobEntity::toView));
@@ -121,7 +127,10 @@ public class JobSearch {
         names.addAll(limits.keySet());
         List<QueueView> views = new ArrayList<>();
         for (String name : names) {
-            views.add(new QueueView(name, paused.contains(name), counts.getOrDefault(name, zeros()), limits.get(name)));
+            long maxWaiting = config.maxWaiting(name);
+            views.add(new QueueView(name, paused.contains(name), counts.getOrDefault(name, zeros()), limits.get(name),
+                    maxWaiting, (long) Math.ceil(maxWaiting * config.warnRatio()),
+                    backpressure.rejectedByQueue().getOrDefault(name, 0L)));
         }
         return views;
     }
