@@ -45,4 +45,45 @@ public interface JobContext {
      * @throws InterruptedException if the thread is interrupted
      */
     boolean awaitStop(Duration duration) throws InterruptedException;
+
+    /**
+     * Saves how far this job got, so that its next attempt (after a crash of its node, a timeout, a shutdown or a
+     * retry) can resume from there instead of starting over. Written at once, in a transaction of its own, and only
+     * while this attempt still holds the job's lease. The next attempt gets it from {@link #lastCheckpointJson()}.
+     *
+     * @param json the state as JSON text
+     * @return true if it was saved; false if this attempt has lost the job (cancelled, or taken over after a lost
+     *         lease): nothing was saved and the handler should stop
+     * @throws InvalidJobRequestException if {@code json} is not JSON or larger than the payload limit
+     * @throws JobQueueException          if the database could not take it (the attempt should fail; the next one
+     *                                    resumes from the checkpoint before)
+     */
+    boolean checkpointJson(String json);
+
+    /**
+     * Saves a checkpoint mapped to JSON with JSON-B ({@link #checkpointJson(String)}).
+     *
+     * @param state an object JSON-B can map
+     * @return true if it was saved, false if this attempt has lost the job
+     */
+    boolean checkpoint(Object state);
+
+    /** @return the last checkpoint saved by an earlier attempt of this job (or by this one), if any */
+    Optional<String> lastCheckpointJson();
+
+    /**
+     * @param type the type to map the last checkpoint to with JSON-B
+     * @return the last checkpoint, if any
+     */
+    <T> Optional<T> lastCheckpoint(Class<T> type);
+
+    /**
+     * Reports progress for operators (visible in {@code GET /jobs/{id}}). Written at once, through the lease fence;
+     * call it per step, not per item.
+     *
+     * @param percent 0..100
+     * @param message a short message (at most 500 characters), or null
+     * @return true if it was saved, false if this attempt has lost the job
+     */
+    boolean progress(int percent, String message);
 }

@@ -26,6 +26,10 @@ import java.util.Objects;
  * @param dependsOn      the jobs it waits for (or waited for), empty if none
  * @param pendingDependencies how many of them had not completed when it was read (while PENDING)
  * @param expiresAt      for a job with dependencies: when it is dead-lettered if it is still PENDING, or null
+ * @param checkpointJson the last checkpoint its handler saved, or null
+ * @param checkpointAt   when it was saved (database clock), or null
+ * @param progressPercent the last progress its handler reported (0..100), or null
+ * @param progressMessage the message with it, or null
  */
 public record JobView(
         JobId id,
@@ -46,7 +50,11 @@ public record JobView(
         String leaseOwner,
         List<JobId> dependsOn,
         int pendingDependencies,
-        Instant expiresAt) {
+        Instant expiresAt,
+        String checkpointJson,
+        Instant checkpointAt,
+        Integer progressPercent,
+        String progressMessage) {
 
     public JobView {
         Objects.requireNonNull(id, "id");

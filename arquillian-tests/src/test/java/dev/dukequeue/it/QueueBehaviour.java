@@ -638,4 +638,25 @@ public abstract class QueueBehaviour {
                 .satisfies(t -> assertThat(t.getMonthValue() * 100 + t.getDayOfMonth()).isEqualTo(101))
                 .satisfies(t -> assertThat(t.getHour()).isEqualTo(3));
     }
+
+    @Test
+    void anAttemptThatTimesOutIsResumedFromItsLastCheckpointAndNoStepRunsTwice() {
+        // 12 steps of 150 ms with a 700 ms timeout: every attempt gets a few steps done and checkpointed.
+        JobId id = queue.submit(JobRequest.builder("demo.checkpoint").payloadJson("{\"steps\":12,\"stepMs\":150}")
+                .timeout(Duration.ofMillis(700)).maxAttempts(10).build()).id();
+
+        JobView done = awaitState(id, JobState.COMPLETED);
+
+        List<AttemptView> attempts = search.attempts(id);
+        assertThat(attempts.size()).as("it needed several attempts").isGreaterThan(1);
+        assertThat(attempts.get(0).category()).isEqualTo("TIMEOUT");
+        jakarta.json.JsonObject result = jakarta.json.Json.createReader(new java.io.StringReader(done.resultJson())).readObject();
+        int from = result.getInt("resumedFrom");
+        assertThat(from).as("the last attempt resumed").isPositive();
+        assertThat(result.getJsonArray("ranSteps").getJsonNumber(0).intValue()).isEqualTo(from + 1);
+        assertThat(done.checkpointJson()).isEqualTo("{\"step\":12}");
+        assertThat(done.progressPercent()).isEqualTo(100);
+        assertThat(done.progressMessage()).isEqualTo("step 12 of 12");
+        assertThat(done.checkpointAt()).isNotNull();
+    }
 }

@@ -250,6 +250,35 @@ class CrashOnlyIT {
     }
 
     @Test
+    void aCheckpointedJobKilledMidwayResumesFromItsLastCheckpoint() throws Exception {
+        ServerProcess node = node("checkpoint").start().awaitReady(START);
+        String id = json(node.post("/jobs", "{\"type\":\"demo.checkpoint\",\"payload\":{\"steps\":20,\"stepMs\":150}}"))
+                .getString("id");
+        String where = "FROM dq_job WHERE id = '" + id + "'";
+        await().atMost(START).until(() -> {
+            String checkpoint = text("SELECT checkpoint_data " + where);
+            return checkpoint != null && Json.createReader(new StringReader(checkpoint)).readObject().getInt("step") >= 4;
+        });
+        node.kill9();
+        int saved = Json.createReader(new StringReader(text("SELECT checkpoint_data " + where))).readObject().getInt("step");
+        node.start().awaitReady(START);
+
+        await().atMost(START).until(() -> "COMPLETED".equals(text("SELECT state " + where)));
+        JsonObject result = Json.createReader(new StringReader(text("SELECT result " + where))).readObject();
+        assertThat(result.getInt("resumedFrom")).as("the second attempt resumed from the checkpoint saved before the kill")
+                .isEqualTo(saved);
+        List<Integer> ran = result.getJsonArray("ranSteps").getValuesAs(jakarta.json.JsonNumber.class).stream()
+                .map(jakarta.json.JsonNumber::intValue).toList();
+        assertThat(ran).as("no step before the checkpoint ran again").first().isEqualTo(saved + 1);
+        assertThat(ran).hasSize(20 - saved).last().isEqualTo(20);
+        assertThat(rows("SELECT outcome FROM dq_attempt WHERE job_id = '" + id + "' ORDER BY run_no"))
+                .isEqualTo("\nLEASE_EXPIRED\nSUCCEEDED");
+        assertThat(text("SELECT progress_percent " + where)).isEqualTo("100");
+        System.out.println("checkpoint: killed after step " + saved + " of 20; the next attempt ran steps " + ran.get(0)
+                + ".." + ran.get(ran.size() - 1));
+    }
+
+    @Test
     void aPoisonPillThatHaltsTheJvmIsDeadLetteredAfterThreeCrashesAndTheNodeHeals() throws Exception {
         ServerProcess node = node("poison").start().awaitReady(START);
         String pill = json(node.post("/jobs", "{\"type\":\"demo.crash\",\"maxAttempts\":10}")).getString("id");

@@ -184,6 +184,49 @@ public class Dispatcher {
         return free;
     }
 
+    /** Checkpoints and progress of running attempts: written at once, through the guard and the lease fence. */
+    private final ProgressSink progressSink = new ProgressSink() {
+        private final jakarta.json.bind.Jsonb jsonb = jakarta.json.bind.JsonbBuilder.create();
+
+        @Override
+        public boolean checkpoint(Lease lease, String json) {
+            return database.call("checkpoint of " + lease.jobId(), () -> store.saveCheckpoint(lease, json));
+        }
+
+        @Override
+        public boolean progress(Lease lease, int percent, String message) {
+            return database.call("progress of " + lease.jobId(), () -> store.saveProgress(lease, percent, message));
+        }
+
+        @Override
+        public int maxBytes() {
+            return config.payloadMaxBytes();
+        }
+
+        @Override
+        public String toJson(Object value) {
+            try {
+                return jsonb.toJson(value);
+            } catch (jakarta.json.bind.JsonbException e) {
+                throw new dev.dukequeue.InvalidJobRequestException("checkpoint", "cannot be mapped to JSON: "
+                        + e.getMessage());
+            }
+        }
+
+        @Override
+        public <T> T fromJson(String json, Class<T> type) {
+            if (type == String.class || type == Object.class) {
+                return type.cast(json);
+            }
+            if (jakarta.json.JsonValue.class.isAssignableFrom(type)) {
+                try (jakarta.json.JsonReader r = jakarta.json.Json.createReader(new java.io.StringReader(json))) {
+                    return type.cast(r.readValue());
+                }
+            }
+            return jsonb.fromJson(json, type);
+        }
+    };
+
     private void pause(long millis) {
         try {
             awaitWake(millis);
@@ -194,7 +237,7 @@ public class Dispatcher {
     }
 
     private void launch(ClaimedJob job) {
-        Execution execution = new Execution(job);
+        Execution execution = new Execution(job, progressSink);
         running.put(job.lease().jobId(), execution);
         LOG.fine(() -> execution + ": SCHEDULED -> RUNNING on node " + node.owner());
         execution.timeout = scheduler.schedule(() -> onTimeout(execution), job.timeoutMs(), TimeUnit.MILLISECONDS);

@@ -1,5 +1,11 @@
 package dev.dukequeue.engine.dispatch;
 
+import dev.dukequeue.InvalidJobRequestException;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonReader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import dev.dukequeue.JobContext;
 import dev.dukequeue.JobId;
 import dev.dukequeue.StopReason;
@@ -23,6 +29,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class Execution implements JobContext {
 
     final ClaimedJob job;
+    private final ProgressSink sink;
+    private volatile String checkpoint;
     private final AtomicBoolean settled = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile StopReason stopReason;
@@ -31,8 +39,10 @@ final class Execution implements JobContext {
     private volatile boolean leaseLost;
     volatile Future<?> timeout;
 
-    Execution(ClaimedJob job) {
+    Execution(ClaimedJob job, ProgressSink sink) {
         this.job = job;
+        this.sink = sink;
+        this.checkpoint = job.checkpointJson();
     }
 
     Lease lease() {
@@ -132,6 +142,68 @@ final class Execution implements JobContext {
     @Override
     public boolean awaitStop(Duration duration) throws InterruptedException {
         return stopped.await(duration.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public boolean checkpointJson(String json) {
+        if (json == null) {
+            throw new InvalidJobRequestException("checkpoint", "is required");
+        }
+        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+            reader.readValue();
+        } catch (JsonException e) {
+            throw new InvalidJobRequestException("checkpoint", "must be valid JSON: " + e.getMessage());
+        }
+        int bytes = json.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > sink.maxBytes()) {
+            throw new InvalidJobRequestException("checkpoint", "must be at most " + sink.maxBytes()
+                    + " bytes (UTF-8), got " + bytes);
+        }
+        if (leaseLost || isSettled()) {
+            return false;
+        }
+        if (!sink.checkpoint(lease(), json)) {
+            markLeaseLost();
+            requestStop(StopReason.LEASE_LOST, false);
+            return false;
+        }
+        checkpoint = json;
+        return true;
+    }
+
+    @Override
+    public boolean checkpoint(Object state) {
+        return checkpointJson(sink.toJson(state));
+    }
+
+    @Override
+    public Optional<String> lastCheckpointJson() {
+        return Optional.ofNullable(checkpoint);
+    }
+
+    @Override
+    public <T> Optional<T> lastCheckpoint(Class<T> type) {
+        String json = checkpoint;
+        return json == null ? Optional.empty() : Optional.ofNullable(sink.fromJson(json, type));
+    }
+
+    @Override
+    public boolean progress(int percent, String message) {
+        if (percent < 0 || percent > 100) {
+            throw new InvalidJobRequestException("percent", "must be between 0 and 100");
+        }
+        if (message != null && message.length() > 500) {
+            throw new InvalidJobRequestException("message", "must be at most 500 characters");
+        }
+        if (leaseLost || isSettled()) {
+            return false;
+        }
+        if (!sink.progress(lease(), percent, message)) {
+            markLeaseLost();
+            requestStop(StopReason.LEASE_LOST, false);
+            return false;
+        }
+        return true;
     }
 
     @Override

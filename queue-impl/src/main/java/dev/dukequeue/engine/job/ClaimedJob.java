@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param maxAttempts attempts allowed
  * @param timeoutMs   the execution timeout of this attempt
  * @param payloadJson the payload
+ * @param checkpointJson the last checkpoint an earlier attempt saved, or null
  */
 public record ClaimedJob(
         Lease lease,
@@ -24,7 +25,8 @@ public record ClaimedJob(
         int attempt,
         int maxAttempts,
         long timeoutMs,
-        String payloadJson) {
+        String payloadJson,
+        String checkpointJson) {
 
     public ClaimedJob {
         Objects.requireNonNull(lease, "lease");

@@ -123,6 +123,20 @@ public class JobEntity {
     @Column(name = "depends_on", insertable = false, updatable = false)
     private List<String> dependsOn;
 
+    @Lob
+    @Column(name = "checkpoint_data")
+    private String checkpoint;
+
+    @Convert(converter = InstantConverter.class)
+    @Column(name = "checkpoint_at")
+    private Instant checkpointAt;
+
+    @Column(name = "progress_percent")
+    private Integer progressPercent;
+
+    @Column(name = "progress_message")
+    private String progressMessage;
+
     @Column(name = "version")
     private long version;
 
@@ -152,6 +166,7 @@ public class JobEntity {
         return new JobView(JobId.parse(id), type, queue, state, priority, attempt, maxAttempts, createdAt, runAt,
                 startedAt, finishedAt, payload, result, error, idempotencyKey, leaseOwner,
                 dependsOn == null ? List.of() : dependsOn.stream().sorted().map(JobId::parse).toList(),
-                state == JobState.PENDING ? depsPending : 0, expiresAt);
+                state == JobState.PENDING ? depsPending : 0, expiresAt, checkpoint, checkpointAt, progressPercent,
+                progressMessage);
     }
 }

@@ -616,7 +616,7 @@ public class JdbcJobStore {
         int runNo = rs.getInt("run_count") + increment;
         return new ClaimedJob(new Lease(id, owner, token, runNo), rs.getString("type"), rs.getString("queue"),
                 rs.getInt("priority"), rs.getLong("seq"), rs.getInt("attempt") + increment, rs.getInt("max_attempts"),
-                rs.getLong("timeout_ms"), rs.getString("payload"));
+                rs.getLong("timeout_ms"), rs.getString("payload"), rs.getString("checkpoint_data"));
     }
 
     /**
@@ -720,6 +720,41 @@ public class JdbcJobStore {
             ps.setString(5, id.toString());
             ps.setInt(6, runNo);
             ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Saves a running job's checkpoint, through its lease fence.
+     *
+     * @return false if the lease is gone: nothing was saved
+     */
+    public boolean saveCheckpoint(Lease lease, String json) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(sql(c).saveCheckpoint)) {
+            ps.setString(1, json);
+            ps.setString(2, lease.jobId().toString());
+            ps.setString(3, lease.token());
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new StoreException("checkpoint of " + lease.jobId(), e);
+        }
+    }
+
+    /**
+     * Saves a running job's progress, through its lease fence.
+     *
+     * @return false if the lease is gone: nothing was saved
+     */
+    public boolean saveProgress(Lease lease, int percent, String message) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(sql(c).saveProgress)) {
+            ps.setInt(1, percent);
+            ps.setString(2, message);
+            ps.setString(3, lease.jobId().toString());
+            ps.setString(4, lease.token());
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new StoreException("progress of " + lease.jobId(), e);
         }
     }
 

@@ -16,7 +16,7 @@ final class JobSql {
     /** Claims skip the queues an operator paused (on any node). */
     private static final String NOT_PAUSED = " AND queue NOT IN (SELECT name FROM dq_queue WHERE paused = TRUE)";
     private static final String CLAIM_COLUMNS =
-            "id, type, queue, priority, seq, attempt, max_attempts, run_count, timeout_ms, payload";
+            "id, type, queue, priority, seq, attempt, max_attempts, run_count, timeout_ms, payload, checkpoint_data";
 
     final SqlDialect dialect;
 
@@ -62,6 +62,8 @@ final class JobSql {
     final String release;
     final String closeAttempt;
     final String renewLease;
+    final String saveCheckpoint;
+    final String saveProgress;
 
     final String selectExpiredLeases;
     /** Start-up recovery: RUNNING jobs leased by earlier incarnations of this node (owner prefix {@code name#}). */
@@ -145,7 +147,7 @@ final class JobSql {
                 + " AND type IN ";
         claimReturningSuffix = " ORDER BY priority, seq LIMIT ? FOR UPDATE SKIP LOCKED) due"
                 + " WHERE j.id = due.id RETURNING j.id, j.type, j.queue, j.priority, j.seq, j.attempt,"
-                + " j.max_attempts, j.run_count, j.timeout_ms, j.payload";
+                + " j.max_attempts, j.run_count, j.timeout_ms, j.payload, j.checkpoint_data";
         insertAttempt = "INSERT INTO dq_attempt (job_id, run_no, attempt, node, started_at) VALUES (?, ?, ?, ?, " + now + ")";
 
         complete = "UPDATE dq_job SET state = 'COMPLETED', result = ?, finished_at = " + now + ", updated_at = " + now
@@ -162,6 +164,8 @@ final class JobSql {
         closeAttempt = "UPDATE dq_attempt SET finished_at = " + now + ", outcome = ?, error_category = ?,"
                 + " error_message = ?, stack_trace = ? WHERE job_id = ? AND run_no = ? AND outcome IS NULL";
         renewLease = "UPDATE dq_job SET lease_expires_at = " + nowPlus + FENCE;
+        saveCheckpoint = "UPDATE dq_job SET checkpoint_data = ?, checkpoint_at = " + now + ", updated_at = " + now + FENCE;
+        saveProgress = "UPDATE dq_job SET progress_percent = ?, progress_message = ?, updated_at = " + now + FENCE;
 
         String leasedColumns = "SELECT id, lease_owner, lease_token, run_count, attempt, max_attempts, lease_losses FROM dq_job";
         selectExpiredLeases = leasedColumns + " WHERE state = 'RUNNING' AND lease_expires_at < " + now

@@ -485,4 +485,34 @@ abstract class JobStoreContract extends StoreFixture {
             assertThat(rs.getInt(1)).isEqualTo(SchemaMigrator.MIGRATIONS.size());
         }
     }
+
+    @Test
+    void aCheckpointIsSavedThroughTheLeaseAndHandedToTheNextAttempt() {
+        JobId id = submit(aJob().build()).id();
+        ClaimedJob first = claim(1).get(0);
+        assertThat(first.checkpointJson()).isNull();
+
+        assertThat(tx.inTransaction(() -> store.saveCheckpoint(first.lease(), "{\"step\":3}"))).isTrue();
+        assertThat(tx.inTransaction(() -> store.saveProgress(first.lease(), 30, "step 3 of 10"))).isTrue();
+        Failure lost = Failure.observed(AttemptOutcome.LEASE_EXPIRED, ErrorCategory.SYSTEM, "node died");
+        assertThat(tx.inTransaction(() -> store.fail(first.lease(), JobEvent.RESCUE, lost, 0))).isTrue();
+
+        ClaimedJob second = claim(1).get(0);
+        assertThat(second.checkpointJson()).isEqualTo("{\"step\":3}");
+        assertThat(tx.inTransaction(() -> store.saveCheckpoint(first.lease(), "{\"step\":99}")))
+                .as("the old attempt's lease is gone").isFalse();
+        assertThat(tx.inTransaction(() -> store.saveProgress(first.lease(), 99, "stale"))).isFalse();
+        assertThat(tx.inTransaction(() -> store.saveCheckpoint(second.lease(), "{\"step\":4}"))).isTrue();
+        try (Connection c = database().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT checkpoint_data, progress_percent, progress_message, checkpoint_at"
+                     + " FROM dq_job WHERE id = '" + id + "'")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("{\"step\":4}");
+            assertThat(rs.getInt(2)).isEqualTo(30);
+            assertThat(rs.getString(3)).isEqualTo("step 3 of 10");
+            assertThat(rs.getTimestamp(4)).isNotNull();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

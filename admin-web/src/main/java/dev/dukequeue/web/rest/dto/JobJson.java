@@ -54,6 +54,15 @@ public final class JobJson {
         b.add("dependsOn", deps);
         b.add("pendingDependencies", v.pendingDependencies());
         instant(b, "expiresAt", v.expiresAt());
+        b.add("checkpoint", v.checkpointJson() == null ? JsonValue.NULL : json(v.checkpointJson()));
+        instant(b, "checkpointAt", v.checkpointAt());
+        if (v.progressPercent() == null) {
+            b.addNull("progress");
+        } else {
+            JsonObjectBuilder progress = Json.createObjectBuilder().add("percent", v.progressPercent());
+            text(progress, "message", v.progressMessage());
+            b.add("progress", progress);
+        }
         return b.build();
     }
 
