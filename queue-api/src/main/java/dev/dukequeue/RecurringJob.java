@@ -19,8 +19,10 @@ import java.util.regex.Pattern;
  *             macro such as {@code @daily}
  * @param zone the time zone its wall-clock times are in; null for UTC
  * @param job  the job to enqueue; it may not carry an idempotency key, a run-at, a delay or dependencies
+ * @param catchUp true (the default) to enqueue every instant missed while no node ran; false to enqueue only the
+ *             latest missed one (for maintenance work where one run stands for all)
  */
-public record RecurringJob(String name, String cron, ZoneId zone, JobRequest job) {
+public record RecurringJob(String name, String cron, ZoneId zone, JobRequest job, boolean catchUp) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
@@ -51,11 +53,16 @@ public record RecurringJob(String name, String cron, ZoneId zone, JobRequest job
      * @return the schedule
      */
     public static RecurringJob of(String name, String cron, JobRequest job) {
-        return new RecurringJob(name, cron, null, job);
+        return new RecurringJob(name, cron, null, job, true);
     }
 
     /** @return the same schedule in another time zone */
     public RecurringJob inZone(ZoneId zone) {
-        return new RecurringJob(name, cron, zone, job);
+        return new RecurringJob(name, cron, zone, job, catchUp);
+    }
+
+    /** @return the same schedule, enqueuing only the latest of the instants missed while no node ran */
+    public RecurringJob withoutCatchUp() {
+        return new RecurringJob(name, cron, zone, job, false);
     }
 }

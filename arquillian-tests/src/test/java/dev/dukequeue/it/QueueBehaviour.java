@@ -659,4 +659,38 @@ public abstract class QueueBehaviour {
         assertThat(done.progressMessage()).isEqualTo("step 12 of 12");
         assertThat(done.checkpointAt()).isNotNull();
     }
+
+    @Test
+    void retentionRunsAsAJakartaBatchJobAndLeavesYoungAndUnfinishedJobsAlone() {
+        String q = "retention-" + key().substring(0, 8);
+        List<JobId> old = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            old.add(queue.submit(JobRequest.builder("test.count").queue(q).build()).id());
+        }
+        old.forEach(id -> awaitState(id, JobState.COMPLETED));
+        Instant oldest = old.stream().map(id -> job(id).finishedAt()).max(Instant::compareTo).orElseThrow();
+        // Young: finished at least 1.5 s after the old ones (database clock), so a 1 s cut-off tells them apart.
+        await().atMost(PATIENCE).until(() -> store.databaseTime().isAfter(oldest.plusMillis(1500)));
+        JobId young = queue.submit(JobRequest.builder("test.count").queue(q).build()).id();
+        awaitState(young, JobState.COMPLETED);
+        JobId unfinished = queue.submit(JobRequest.builder(unhandledType()).queue(q).build()).id();
+
+        JobId run = queue.submit(JobRequest.builder("dukequeue.retention")
+                .payloadJson("{\"queue\":\"" + q + "\",\"olderThanMs\":{\"COMPLETED\":1000}}").build()).id();
+        JobView done = awaitState(run, JobState.COMPLETED);
+
+        jakarta.json.JsonObject result = jakarta.json.Json.createReader(new java.io.StringReader(done.resultJson())).readObject();
+        assertThat(result.getJsonObject("deleted").getInt("COMPLETED")).isEqualTo(5);
+        assertThat(result.getInt("total")).isEqualTo(5);
+        assertThat(result.getJsonNumber("batchExecution").longValue()).isPositive();
+        assertThat(result.getJsonNumber("durationMs").longValue()).isNotNegative();
+        assertThat(done.progressPercent()).isEqualTo(100);
+        assertThat(old).allSatisfy(id -> assertThat(queue.find(id)).as("purged").isEmpty());
+        assertThat(search.attempts(old.get(0))).isEmpty();
+        assertThat(job(young).state()).as("young jobs stay").isEqualTo(JobState.COMPLETED);
+        assertThat(job(unfinished).state()).as("unfinished jobs stay").isEqualTo(JobState.SCHEDULED);
+        assertThat(recurring.views()).as("the retention schedule is registered")
+                .anySatisfy(v -> assertThat(v.name()).isEqualTo(RecurringJobs.RETENTION));
+        queue.cancel(unfinished);
+    }
 }

@@ -60,6 +60,7 @@ final class ServerProcess implements AutoCloseable {
         s.put("dukequeue.retry.backoff.max.ms", "1000");
         s.put("dukequeue.shutdown.drain.ms", "3000");
         s.put("dukequeue.startup.retry.max.ms", "2000");
+        s.put("dukequeue.retention.enabled", "false"); // the tests count every job in the database
         return new ServerProcess(name, s, workDir);
     }
 

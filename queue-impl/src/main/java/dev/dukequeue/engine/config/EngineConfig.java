@@ -108,6 +108,34 @@ public class EngineConfig {
     long recurringIntervalMs;
 
     @Inject
+    @ConfigProperty(name = "dukequeue.retention.enabled", defaultValue = "true")
+    boolean retentionEnabled;
+
+    @Inject
+    @ConfigProperty(name = "dukequeue.retention.cron", defaultValue = "0 */10 * * * *")
+    String retentionCron;
+
+    @Inject
+    @ConfigProperty(name = "dukequeue.retention.chunk", defaultValue = "1000")
+    int retentionChunk;
+
+    @Inject
+    @ConfigProperty(name = "dukequeue.retention.completed", defaultValue = "P7D")
+    Duration retainCompleted;
+
+    @Inject
+    @ConfigProperty(name = "dukequeue.retention.failed", defaultValue = "P30D")
+    Duration retainFailed;
+
+    @Inject
+    @ConfigProperty(name = "dukequeue.retention.dead-letter", defaultValue = "P30D")
+    Duration retainDeadLetter;
+
+    @Inject
+    @ConfigProperty(name = "dukequeue.retention.cancelled", defaultValue = "P7D")
+    Duration retainCancelled;
+
+    @Inject
     @ConfigProperty(name = "dukequeue.node.queue-workers")
     Optional<String> queueWorkersText;
 
@@ -124,6 +152,7 @@ public class EngineConfig {
         maxRunningByQueue = queueNumbers("dukequeue.queue.max-running", maxRunningText.orElse(""));
         positive("dukequeue.dependencies.lifetime", dependencyLifetime.toMillis());
         positive("dukequeue.recurring.interval.ms", recurringIntervalMs);
+        positive("dukequeue.retention.chunk", retentionChunk);
         positive("dukequeue.dependencies.max-per-job", maxDependencies);
         positive("dukequeue.dependencies.max-dependents", maxDependents);
         positive("dukequeue.dependencies.max-depth", maxDependencyDepth);
@@ -318,5 +347,34 @@ public class EngineConfig {
     /** @return how often each node looks for due recurring jobs */
     public Duration recurringInterval() {
         return Duration.ofMillis(recurringIntervalMs);
+    }
+
+    /** @return true if finished jobs are purged on {@link #retentionCron()} */
+    public boolean retentionEnabled() {
+        return retentionEnabled;
+    }
+
+    /** @return when retention runs (a cron expression, on the recurring-job scheduler) */
+    public String retentionCron() {
+        return retentionCron;
+    }
+
+    /** @return rows deleted per transaction by retention */
+    public int retentionChunk() {
+        return retentionChunk;
+    }
+
+    /**
+     * @return per finished state, how long its jobs are kept; a state whose retention is zero or negative is kept for
+     *         ever and is not listed
+     */
+    public java.util.Map<String, Duration> retention() {
+        java.util.Map<String, Duration> ages = new java.util.LinkedHashMap<>();
+        ages.put("COMPLETED", retainCompleted);
+        ages.put("FAILED", retainFailed);
+        ages.put("DEAD_LETTER", retainDeadLetter);
+        ages.put("CANCELLED", retainCancelled);
+        ages.values().removeIf(age -> age.isZero() || age.isNegative());
+        return ages;
     }
 }

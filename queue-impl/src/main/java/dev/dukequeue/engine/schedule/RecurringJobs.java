@@ -53,6 +53,8 @@ public class RecurringJobs {
     private static final Logger LOG = Logger.getLogger(RecurringJobs.class.getName());
     /** Most instants of one schedule enqueued per firing (a long outage is caught up over several firings). */
     private static final int CATCH_UP = 100;
+    /** The recurring job that runs retention ({@code dukequeue.retention.*}). */
+    public static final String RETENTION = "dukequeue-retention";
 
     @Resource
     TimerService timerService;
@@ -93,6 +95,11 @@ public class RecurringJobs {
             found.add(job);
         }
         found.addAll(fromConfiguration(ConfigProvider.getConfig(RecurringJobs.class.getClassLoader())));
+        if (config.retentionEnabled()) {
+            found.add(RecurringJob.of(RETENTION, config.retentionCron(), JobRequest.builder(
+                    dev.dukequeue.engine.retention.RetentionHandler.TYPE).queue("dukequeue").maxAttempts(3)
+                    .timeout(Duration.ofHours(2)).build()).withoutCatchUp());
+        }
         for (RecurringJob job : found) {
             if (definitions.containsKey(job.name())) {
                 throw new IllegalArgumentException("recurring job '" + job.name() + "' is defined twice");
@@ -131,7 +138,7 @@ public class RecurringJobs {
         }
         ZoneId zone = job.zone();
         ScheduleDefinition definition = new ScheduleDefinition(job.name(), job.cron() + " " + zone.getId(), job.job(),
-                after -> cron.next(after, zone).orElse(null));
+                after -> cron.next(after, zone).orElse(null), job.catchUp());
         database.call("registration of recurring job " + job.name(), () -> store.registerSchedule(definition));
         definitions.put(job.name(), new Entry(job, cron, definition));
     }
@@ -237,7 +244,8 @@ public class RecurringJobs {
             config.getOptionalValue(prefix + "timeout-ms", Long.class).map(Duration::ofMillis).ifPresent(b::timeout);
             try {
                 ZoneId zone = config.getOptionalValue(prefix + "zone", String.class).map(ZoneId::of).orElse(null);
-                jobs.add(new RecurringJob(name, cron, zone, b.build()));
+                boolean catchUp = config.getOptionalValue(prefix + "catch-up", Boolean.class).orElse(true);
+                jobs.add(new RecurringJob(name, cron, zone, b.build(), catchUp));
             } catch (InvalidJobRequestException e) {
                 throw new IllegalArgumentException(prefix + e.field() + " " + e.rule(), e);
             } catch (java.time.DateTimeException e) {

@@ -1218,6 +1218,12 @@ public class JdbcJobStore {
                 ScheduleDefinition d = definitions.get(e.getKey());
                 Instant at = e.getValue();
                 FiredJob last = null;
+                if (!d.catchUp()) {
+                    // Only the latest due instant stands for the missed ones.
+                    for (Instant next = d.next().apply(at); next != null && !next.isAfter(now); next = d.next().apply(next)) {
+                        at = next;
+                    }
+                }
                 for (int n = 0; at != null && !at.isAfter(now) && n < maxInstants; n++) {
                     JobRequest t = d.template();
                     JobRequest job = new JobRequest(t.type(), t.payloadJson(), t.queue(), t.priority(), at, null,
@@ -1295,6 +1301,71 @@ public class JdbcJobStore {
             }
         } catch (SQLException e) {
             throw new StoreException("counting waiting jobs of queue " + queue, e);
+        }
+    }
+
+    /**
+     * Retention: the next finished jobs of a state that finished before the cutoff, oldest first, after the given
+     * position (keyset on finish time and id). Outside any transaction (see {@link #purge}).
+     */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public List<PurgeCandidate> selectPurgeCandidates(String state, Instant cutoff, String queue, Instant afterFinishedAt,
+            String afterId, int limit) {
+        StringBuilder select = new StringBuilder("SELECT id, finished_at FROM dq_job WHERE state = ? AND finished_at < ?");
+        if (queue != null) {
+            select.append(" AND queue = ?");
+        }
+        if (afterFinishedAt != null) {
+            select.append(" AND (finished_at > ? OR (finished_at = ? AND id > ?))");
+        }
+        select.append(" ORDER BY finished_at, id LIMIT ?");
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(select.toString())) {
+            int i = 1;
+            ps.setString(i++, state);
+            ps.setTimestamp(i++, Timestamp.from(cutoff));
+            if (queue != null) {
+                ps.setString(i++, queue);
+            }
+            if (afterFinishedAt != null) {
+                ps.setTimestamp(i++, Timestamp.from(afterFinishedAt));
+                ps.setTimestamp(i++, Timestamp.from(afterFinishedAt));
+                ps.setString(i++, afterId);
+            }
+            ps.setInt(i, limit);
+            List<PurgeCandidate> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new PurgeCandidate(rs.getString(1), state, rs.getTimestamp(2).toInstant()));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new StoreException("selecting " + state + " jobs to purge", e);
+        }
+    }
+
+    /**
+     * Retention: deletes the given finished jobs (their attempts and dependency rows go with them), re-checking state
+     * and finish time, in a transaction of its own. (Not in the batch chunk's transaction: the batch runtime's job
+     * repository is a second non-XA resource, which one local transaction cannot hold. Deleting is idempotent, so a
+     * chunk that is redone after a crash finds its rows gone.)
+     *
+     * @return how many were deleted
+     */
+    public int purge(List<String> ids, String state, Instant cutoff) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM dq_job WHERE state = ? AND finished_at < ? AND id IN " + JobSql.placeholders(ids.size()))) {
+            ps.setString(1, state);
+            ps.setTimestamp(2, Timestamp.from(cutoff));
+            for (int k = 0; k < ids.size(); k++) {
+                ps.setString(k + 3, ids.get(k));
+            }
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("purge of " + ids.size() + " " + state + " job(s)", e);
         }
     }
 

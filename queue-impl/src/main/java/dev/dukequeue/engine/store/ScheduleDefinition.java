@@ -11,6 +11,8 @@ import java.util.function.UnaryOperator;
  * @param signature what its timing depends on (cron and zone): when it changes, the next run is computed afresh
  * @param template  the job of each instant, without run-at and idempotency key
  * @param next      the first instant strictly after the given one, or null if there is none
+ * @param catchUp   true to enqueue every missed instant, false to enqueue only the latest one that is due
  */
-public record ScheduleDefinition(String name, String signature, JobRequest template, UnaryOperator<Instant> next) {
+public record ScheduleDefinition(String name, String signature, JobRequest template, UnaryOperator<Instant> next,
+        boolean catchUp) {
 }

@@ -424,7 +424,7 @@ abstract class FlowControlContract extends StoreFixture {
     private static ScheduleDefinition everySecond(String name) {
         dev.dukequeue.engine.schedule.CronExpression cron = dev.dukequeue.engine.schedule.CronExpression.parse("* * * * * *");
         return new ScheduleDefinition(name, "* * * * * * UTC", aJob().queue("cron").build(),
-                after -> cron.next(after, java.time.ZoneOffset.UTC).orElse(null));
+                after -> cron.next(after, java.time.ZoneOffset.UTC).orElse(null), true);
     }
 
     private void moveNextRun(String name, java.time.Instant at) {
@@ -490,7 +490,7 @@ abstract class FlowControlContract extends StoreFixture {
         assertThat(tx.inTransaction(() -> store.registerSchedule(d))).as("a restart keeps the missed instants")
                 .isEqualTo(first.minusSeconds(60));
 
-        ScheduleDefinition changed = new ScheduleDefinition("kept", "0 0 * * * * UTC", d.template(), d.next());
+        ScheduleDefinition changed = new ScheduleDefinition("kept", "0 0 * * * * UTC", d.template(), d.next(), true);
         assertThat(tx.inTransaction(() -> store.registerSchedule(changed))).as("a new timing starts from now")
                 .isAfter(first.minusSeconds(1));
     }
@@ -523,6 +523,21 @@ abstract class FlowControlContract extends StoreFixture {
         assertThat(store.schedules().get(0).nextRunAt()).isEqualTo(since.plusSeconds(3));
         List<FiredJob> next = tx.inTransaction(() -> store.fireDueSchedules(java.util.Map.of(d.name(), d), 3));
         assertThat(next).extracting(FiredJob::instant).first().isEqualTo(since.plusSeconds(3));
+    }
+
+    @Test
+    void withoutCatchUpOnlyTheLatestMissedInstantIsEnqueued() {
+        ScheduleDefinition all = everySecond("latest-only");
+        ScheduleDefinition d = new ScheduleDefinition(all.name(), all.signature(), all.template(), all.next(), false);
+        java.time.Instant first = tx.inTransaction(() -> store.registerSchedule(d));
+        moveNextRun("latest-only", first.minusSeconds(30));
+        java.time.Instant now = tx.inTransaction(() -> store.databaseTime());
+
+        List<FiredJob> fired = tx.inTransaction(() -> store.fireDueSchedules(java.util.Map.of(d.name(), d), 100));
+
+        assertThat(fired).hasSize(1);
+        assertThat(fired.get(0).instant()).isBetween(now.minusSeconds(2), now.plusSeconds(1));
+        assertThat(store.schedules().get(0).nextRunAt()).isEqualTo(fired.get(0).instant().plusSeconds(1));
     }
 
     private long count(String query) {

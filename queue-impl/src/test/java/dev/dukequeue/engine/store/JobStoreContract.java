@@ -515,4 +515,30 @@ abstract class JobStoreContract extends StoreFixture {
             throw new IllegalStateException(e);
         }
     }
+
+    @Test
+    void retentionDeletesOnlyFinishedJobsOfTheStateOlderThanTheCutoffWithTheirAttempts() {
+        JobId old = submit(aJob().build()).id();
+        ClaimedJob job = claim(1).get(0);
+        assertThat(tx.inTransaction(() -> store.complete(job.lease(), "null"))).isTrue();
+        JobId running = submit(aJob().build()).id();
+        claim(1);
+        JobId waiting = submit(aJob().build()).id();
+        java.time.Instant now = tx.inTransaction(() -> store.databaseTime()).plusSeconds(1);
+
+        assertThat(store.selectPurgeCandidates("COMPLETED", now.minusSeconds(60), null, null, null, 10))
+                .as("young: finished after the cutoff").isEmpty();
+        List<PurgeCandidate> due = store.selectPurgeCandidates("COMPLETED", now, null, null, null, 10);
+        assertThat(due).extracting(PurgeCandidate::id).containsExactly(old.toString());
+        assertThat(store.selectPurgeCandidates("COMPLETED", now, null, due.get(0).finishedAt(), due.get(0).id(), 10))
+                .as("keyset: nothing after the last one").isEmpty();
+        assertThat(store.selectPurgeCandidates("COMPLETED", now, "other-queue", null, null, 10)).isEmpty();
+        assertThat(tx.inTransaction(() -> store.purge(List.of(old.toString(), waiting.toString(), running.toString()),
+                "COMPLETED", now))).as("only the finished one goes").isEqualTo(1);
+
+        assertThat(row(old)).isNull();
+        assertThat(attemptOutcomes(old)).as("its attempts went with it").isEmpty();
+        assertThat(stateOf(waiting)).isEqualTo(JobState.SCHEDULED);
+        assertThat(stateOf(running)).isEqualTo(JobState.RUNNING);
+    }
 }
