@@ -693,4 +693,21 @@ public abstract class QueueBehaviour {
                 .anySatisfy(v -> assertThat(v.name()).isEqualTo(RecurringJobs.RETENTION));
         queue.cancel(unfinished);
     }
+
+    @Test
+    void aJakartaBatchJobRunsAsAQueueJobWithItsStepCountsAsResult() {
+        JobId id = queue.submit(JobRequest.builder("demo.batch").payloadJson("{\"items\":12,\"itemMs\":5}").build()).id();
+
+        JobView done = awaitState(id, JobState.COMPLETED);
+
+        jakarta.json.JsonObject result = jakarta.json.Json.createReader(new java.io.StringReader(done.resultJson())).readObject();
+        jakarta.json.JsonObject step = result.getJsonArray("steps").getJsonObject(0);
+        assertThat(step.getString("name")).isEqualTo("count");
+        assertThat(step.getInt("READ_COUNT")).isEqualTo(12);
+        assertThat(step.getInt("WRITE_COUNT")).isEqualTo(12);
+        assertThat(step.getInt("COMMIT_COUNT")).as("chunks of five").isGreaterThanOrEqualTo(3);
+        assertThat(done.checkpointJson()).as("the execution id is the queue job's checkpoint")
+                .contains("\"batchExecution\":" + result.getJsonNumber("batchExecution"));
+        assertThat(done.progressPercent()).isEqualTo(100);
+    }
 }

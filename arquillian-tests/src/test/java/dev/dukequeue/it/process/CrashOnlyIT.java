@@ -279,6 +279,51 @@ class CrashOnlyIT {
     }
 
     @Test
+    void aBatchJobKilledMidwayIsRestartedFromItsLastChunkCheckpoint() throws Exception {
+        ServerProcess node = node("batch").start().awaitReady(START);
+        String id = json(node.post("/jobs", "{\"type\":\"demo.batch\",\"payload\":{\"items\":60,\"itemMs\":80}}"))
+                .getString("id");
+        String where = "FROM dq_job WHERE id = '" + id + "'";
+        Path items = dir.resolve("batch").resolve("data").resolve("demo-batch");
+        await().atMost(START).until(() -> written(items).size() >= 15);
+        String firstExecution = Json.createReader(new StringReader(text("SELECT checkpoint_data " + where))).readObject()
+                .get("batchExecution").toString();
+        node.kill9();
+        List<Integer> before = written(items);
+        node.start().awaitReady(START);
+
+        await().atMost(START).until(() -> "COMPLETED".equals(text("SELECT state " + where)));
+        List<Integer> all = written(items);
+        assertThat(new java.util.TreeSet<>(all)).as("every item written").hasSize(60).first().isEqualTo(1);
+        List<Integer> after = all.subList(before.size(), all.size());
+        int committed = before.size() - before.size() % 5; // chunks of five: at most the last, partial one is redone
+        assertThat(after.get(0)).as("the restarted execution went on after the last committed chunk")
+                .isGreaterThan(committed - 5).isLessThanOrEqualTo(before.size() + 1);
+        assertThat(all.size() - 60).as("items written twice: at most one chunk").isBetween(0, 5);
+        JsonObject result = Json.createReader(new StringReader(text("SELECT result " + where))).readObject();
+        assertThat(result.get("batchExecution").toString()).as("a restart is a new execution of the same instance")
+                .isNotEqualTo(firstExecution);
+        assertThat(rows("SELECT outcome FROM dq_attempt WHERE job_id = '" + id + "' ORDER BY run_no"))
+                .isEqualTo("\nLEASE_EXPIRED\nSUCCEEDED");
+        assertThat(node.log()).contains("marked FAILED").contains("restarted from its last checkpoint");
+        System.out.println("batch: killed with " + before.size() + " of 60 items written; the restarted execution began"
+                + " at item " + after.get(0) + "; " + (all.size() - 60) + " items written twice");
+    }
+
+    private static List<Integer> written(Path dir) throws java.io.IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var files = Files.list(dir)) {
+            List<Path> all = files.toList();
+            if (all.isEmpty()) {
+                return List.of();
+            }
+            return Files.readAllLines(all.get(0)).stream().filter(l -> !l.isBlank()).map(Integer::parseInt).toList();
+        }
+    }
+
+    @Test
     void aPoisonPillThatHaltsTheJvmIsDeadLetteredAfterThreeCrashesAndTheNodeHeals() throws Exception {
         ServerProcess node = node("poison").start().awaitReady(START);
         String pill = json(node.post("/jobs", "{\"type\":\"demo.crash\",\"maxAttempts\":10}")).getString("id");
