@@ -71,8 +71,25 @@ public class ConfiguredDataSource implements DataSource {
         return t;
     }
 
-    private static Target resolve() throws SQLException {
+    /**
+     * The embedded H2 database's file name in the data directory, and whether an H2 URL given in
+     * {@code dukequeue.db.url} is used as it is. The batch job repository's data source (a subclass) uses a file of its
+     * own for H2, because two H2 engines in one JVM (Payara's and the application's) cannot open one file.
+     */
+    protected String embeddedFile() {
+        return "dukequeue";
+    }
+
+    /** @return true if an H2 URL in {@code dukequeue.db.url} is used as given (false: the embedded file instead) */
+    protected boolean usesConfiguredH2() {
+        return true;
+    }
+
+    private Target resolve() throws SQLException {
         String url = setting("dukequeue.db.url").orElse(null);
+        if (url != null && url.toLowerCase(Locale.ROOT).startsWith("jdbc:h2:") && !usesConfiguredH2()) {
+            url = null;
+        }
         Properties props = new Properties();
         if (url == null) {
             Path dir = Path.of(setting("dukequeue.data.dir").orElse("data")).toAbsolutePath().normalize();
@@ -81,7 +98,7 @@ public class ConfiguredDataSource implements DataSource {
             } catch (java.io.IOException e) {
                 throw new SQLException("cannot create the data directory " + dir + ": " + e.getMessage(), e);
             }
-            url = "jdbc:h2:file:" + dir.resolve("dukequeue") + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000";
+            url = "jdbc:h2:file:" + dir.resolve(embeddedFile()) + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000";
             props.setProperty("user", setting("dukequeue.db.user").orElse("sa"));
             props.setProperty("password", setting("dukequeue.db.password").orElse(""));
         } else {
@@ -100,7 +117,8 @@ public class ConfiguredDataSource implements DataSource {
             Driver driver = (Driver) Class.forName(driverClass, true, ConfiguredDataSource.class.getClassLoader())
                     .getDeclaredConstructor().newInstance();
             String shown = url.replaceAll("password=[^;&]*", "password=***");
-            LOG.info(() -> "DukeQueue database: " + shown);
+            String what = getClass() == ConfiguredDataSource.class ? "DukeQueue database" : getClass().getSimpleName();
+            LOG.info(() -> what + ": " + shown);
             return new Target(driver, url, props);
         } catch (ReflectiveOperationException e) {
             throw new SQLException("JDBC driver " + driverClass + " for " + url + " is not on the classpath", e);
