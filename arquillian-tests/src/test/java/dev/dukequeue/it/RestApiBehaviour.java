@@ -347,4 +347,63 @@ public abstract class RestApiBehaviour extends QueueBehaviour {
         assertThat(yearly.getString("cron")).isEqualTo("0 3 1 1 *");
         assertThat(yearly.getString("nextRunAt")).isNotBlank();
     }
+
+    /** @return the value of the first /metrics sample named {@code name} whose labels contain every given label */
+    private double metric(String name, String... labels) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base.getProtocol() + "://" + base.getHost()
+                + ":" + base.getPort() + "/metrics")).header("Accept", "text/plain").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        for (String line : r.body().split("\n")) {
+            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+                boolean all = true;
+                for (String label : labels) {
+                    all &= line.contains(label);
+                }
+                if (all) {
+                    return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+        }
+        return 0;
+    }
+
+    @Test
+    @RunAsClient
+    void metricsMoveWhenTheirEventsHappen() throws Exception {
+        String q = "metrics-" + System.nanoTime();
+        String label = "queue=\"" + q + "\"";
+        String ok = admin("POST", "/jobs", "{\"type\":\"demo.echo\",\"queue\":\"" + q + "\"}").json().getString("id");
+        String flaky = admin("POST", "/jobs", "{\"type\":\"demo.fail\",\"queue\":\"" + q
+                + "\",\"maxAttempts\":2,\"payload\":{\"times\":1}}").json().getString("id");
+        String dead = admin("POST", "/jobs", "{\"type\":\"demo.fail\",\"queue\":\"" + q
+                + "\",\"maxAttempts\":1,\"payload\":{\"times\":1}}").json().getString("id");
+        String delayed = admin("POST", "/jobs", "{\"type\":\"demo.echo\",\"queue\":\"" + q
+                + "\",\"delayMs\":600000}").json().getString("id");
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                admin("GET", "/jobs/" + ok, null).json().getString("state").equals("COMPLETED")
+                        && admin("GET", "/jobs/" + flaky, null).json().getString("state").equals("COMPLETED")
+                        && admin("GET", "/jobs/" + dead, null).json().getString("state").equals("DEAD_LETTER"));
+        admin("POST", "/jobs/" + delayed + "/cancel", null);
+
+        assertThat(metric("dukequeue_jobs_submitted_total", label)).isEqualTo(4);
+        assertThat(metric("dukequeue_jobs_completed_total", label)).isEqualTo(2);
+        assertThat(metric("dukequeue_jobs_failed_total", label, "category=\"TEMPORARY\"")).isEqualTo(2);
+        assertThat(metric("dukequeue_jobs_retried_total", label)).isEqualTo(1);
+        assertThat(metric("dukequeue_jobs_dead_lettered_total", label)).isEqualTo(1);
+        assertThat(metric("dukequeue_jobs_cancelled_total", label)).isEqualTo(1);
+        assertThat(metric("dukequeue_execution_seconds_count", label)).isEqualTo(4);
+        assertThat(metric("dukequeue_queue_wait_seconds_count", label)).isEqualTo(4);
+        assertThat(metric("dukequeue_database_circuit_open")).isZero();
+        assertThat(metric("dukequeue_worker_utilization")).isBetween(0.0, 1.0);
+
+        // Depth gauges come from a snapshot the rescuer's timer refreshes (0.5 s here).
+        admin("POST", "/queues/" + q + "/pause", null);
+        admin("POST", "/jobs", "{\"type\":\"demo.echo\",\"queue\":\"" + q + "\"}");
+        admin("POST", "/jobs", "{\"type\":\"demo.echo\",\"queue\":\"" + q + "\"}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> metric("dukequeue_queue_scheduled", label) == 2);
+        admin("POST", "/queues/" + q + "/resume", null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> metric("dukequeue_queue_scheduled", label) == 0
+                && metric("dukequeue_jobs_completed_total", label) == 4);
+    }
 }

@@ -64,6 +64,9 @@ public class Dispatcher {
     JdbcJobStore store;
 
     @Inject
+    dev.dukequeue.engine.observe.EngineMetrics metrics;
+
+    @Inject
     DatabaseGuard database;
 
     @Inject
@@ -238,6 +241,7 @@ public class Dispatcher {
 
     private void launch(ClaimedJob job) {
         Execution execution = new Execution(job, progressSink);
+        metrics.claimed(job.queue(), java.time.Duration.ofMillis(job.queueWaitMs()));
         running.put(job.lease().jobId(), execution);
         LOG.fine(() -> execution + ": SCHEDULED -> RUNNING on node " + node.owner());
         execution.timeout = scheduler.schedule(() -> onTimeout(execution), job.timeoutMs(), TimeUnit.MILLISECONDS);
@@ -325,6 +329,8 @@ public class Dispatcher {
         }
         boolean written = database.call("completion of " + execution.jobId(), () -> store.complete(execution.lease(), json));
         if (written) {
+            metrics.executed(execution.job.queue(), execution.elapsed());
+            metrics.completed(execution.job.queue());
             LOG.fine(() -> execution + ": RUNNING -> COMPLETED on node " + node.owner());
         } else {
             // 0 rows: the rescuer, a cancel or another node got there first.
@@ -350,7 +356,10 @@ public class Dispatcher {
         Failure failure = Failure.thrown(category, thrown);
         boolean written = database.call(event + " of " + execution.jobId(),
                 () -> store.fail(execution.lease(), event, failure, delay));
-        if (!written) {
+        if (written) {
+            metrics.executed(job.queue(), execution.elapsed());
+            metrics.failed(job.queue(), category, event == JobEvent.FAIL_RETRYABLE, event == JobEvent.EXHAUST);
+        } else {
             LOG.warning(() -> execution + ": failure refused, the lease was lost first; discarded");
         }
         return written;
@@ -385,7 +394,11 @@ public class Dispatcher {
         record(execution, "timeout", () -> {
             boolean written = database.call("timeout of " + execution.jobId(),
                     () -> store.fail(execution.lease(), event, failure, delay));
-            if (!written) {
+            if (written) {
+                metrics.executed(job.queue(), execution.elapsed());
+                metrics.failed(job.queue(), ErrorCategory.TIMEOUT, event == JobEvent.FAIL_RETRYABLE,
+                        event == JobEvent.EXHAUST);
+            } else {
                 LOG.warning(() -> execution + ": timeout refused, the lease was lost first");
             }
             return written;

@@ -39,10 +39,17 @@ final class Execution implements JobContext {
     private volatile boolean leaseLost;
     volatile Future<?> timeout;
 
+    private final long startedNanos = System.nanoTime();
+
     Execution(ClaimedJob job, ProgressSink sink) {
         this.job = job;
         this.sink = sink;
         this.checkpoint = job.checkpointJson();
+    }
+
+    /** @return how long this attempt has run, on the monotonic clock */
+    java.time.Duration elapsed() {
+        return java.time.Duration.ofNanos(System.nanoTime() - startedNanos);
     }
 
     Lease lease() {

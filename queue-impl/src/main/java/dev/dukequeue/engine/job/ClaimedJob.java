@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param timeoutMs   the execution timeout of this attempt
  * @param payloadJson the payload
  * @param checkpointJson the last checkpoint an earlier attempt saved, or null
+ * @param queueWaitMs how long the job had been due when it was claimed (database clock)
  */
 public record ClaimedJob(
         Lease lease,
@@ -26,7 +27,8 @@ public record ClaimedJob(
         int maxAttempts,
         long timeoutMs,
         String payloadJson,
-        String checkpointJson) {
+        String checkpointJson,
+        long queueWaitMs) {
 
     public ClaimedJob {
         Objects.requireNonNull(lease, "lease");

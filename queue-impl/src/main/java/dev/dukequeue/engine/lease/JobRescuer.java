@@ -50,6 +50,9 @@ public class JobRescuer {
     @Inject
     EngineConfig config;
 
+    @Inject
+    dev.dukequeue.engine.observe.EngineMetrics metrics;
+
     private final AtomicBoolean busy = new AtomicBoolean();
     private final AtomicLong rescuedTotal = new AtomicLong();
     private volatile BackoffPolicy backoff;
@@ -80,6 +83,16 @@ public class JobRescuer {
     void onTimer(Timer t) {
         rescueNow();
         settleDependencies();
+        refreshDepths();
+    }
+
+    /** The metrics' queue depth snapshot: one grouped query over the active jobs per interval. */
+    private void refreshDepths() {
+        try {
+            metrics.depths(database.call("queue depths", () -> store.activeCounts()));
+        } catch (RuntimeException e) {
+            LOG.fine(() -> "queue depths: " + e);
+        }
     }
 
     /**
@@ -121,7 +134,11 @@ public class JobRescuer {
             do {
                 batch = database.call("rescue", () -> store.rescueExpiredLeases(BATCH, backoff::delayMs,
                         config.poisonLeaseLosses()));
+                metrics.stuckDetected(batch.size());
                 for (RescuedJob r : batch) {
+                    metrics.failed(r.queue(), dev.dukequeue.ErrorCategory.SYSTEM,
+                            r.newState() == dev.dukequeue.JobState.SCHEDULED,
+                            r.newState() == dev.dukequeue.JobState.DEAD_LETTER);
                     LOG.log(r.poisoned() ? Level.SEVERE : Level.WARNING, () -> "job " + r.id() + ": RUNNING -> "
                             + r.newState() + " (lease of node " + r.lostOwner() + " expired"
                             + (r.poisoned() ? "; poison pill, dead-lettered" : "") + ")");

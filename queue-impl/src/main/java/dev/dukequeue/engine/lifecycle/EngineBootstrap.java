@@ -83,6 +83,12 @@ public class EngineBootstrap {
     EngineConfig config;
 
     @Inject
+    dev.dukequeue.engine.observe.EngineMetrics metrics;
+
+    @Inject
+    dev.dukequeue.engine.store.DatabaseGuard database;
+
+    @Inject
     EngineStatus status;
 
     @Inject
@@ -159,9 +165,24 @@ public class EngineBootstrap {
         }
         dispatcher.start();
         rescuer.start();
+        registerGauges();
         status.enter(EngineStatus.Phase.RUNNING, "claiming and running jobs");
         LOG.info(() -> "DukeQueue node " + node.owner() + " started on " + store.dialect() + " in "
                 + (System.nanoTime() - begin) / 1_000_000 + " ms");
+    }
+
+    /** This node's gauges: workers, the database circuit, abandoned threads, shutdown phases. */
+    private void registerGauges() {
+        metrics.gauge("dukequeue_workers_active", "handlers running on this node", dispatcher::runningCount);
+        metrics.gauge("dukequeue_worker_utilization", "share of this node's worker slots in use (0..1)",
+                () -> dispatcher.runningCount() / (double) config.workers());
+        metrics.gauge("dukequeue_abandoned_handler_threads",
+                "handler threads that were asked to stop (timeout, lost lease, cancel) and have not returned",
+                dispatcher::abandonedThreads);
+        metrics.gauge("dukequeue_database_circuit_open", "1 while the database circuit breaker is open, else 0",
+                () -> database.available() ? 0 : 1);
+        metrics.gauge("dukequeue_persistence_errors_total", "store calls that failed after their retries (counter)",
+                database::failures);
     }
 
     /** Playbook 1, 2 and 7: jobs this node was running when it died are reclaimed now, not after their lease expires. */
@@ -182,6 +203,7 @@ public class EngineBootstrap {
             total += batch.size();
         } while (batch.size() == RECOVERY_BATCH);
         status.reclaimedAtStartup(total);
+        metrics.reclaimed(total);
         long reclaimed = total;
         LOG.info(() -> "Recovery completed, " + reclaimed + " jobs reclaimed (node " + node.name() + ", incarnation "
                 + node.incarnation() + ")");

@@ -68,7 +68,15 @@ public class EngineStatus {
 
     public void shutdownPhase(String name, Duration took) {
         shutdownPhaseMillis.put(name, took.toMillis());
+        try {
+            metrics.shutdownPhase(name, took);
+        } catch (RuntimeException e) {
+            // during JVM shutdown the metrics registry may be gone already; the log line has the figure
+        }
     }
+
+    @jakarta.inject.Inject
+    dev.dukequeue.engine.observe.EngineMetrics metrics;
 
     /** @return how long each shutdown phase took, in milliseconds, in the order they ran */
     public Map<String, Long> shutdownPhaseMillis() {

@@ -57,6 +57,9 @@ public class RetentionHandler implements JobHandler<JsonObject> {
     @Inject
     PurgeTally tally;
 
+    @Inject
+    dev.dukequeue.engine.observe.EngineMetrics metrics;
+
     @Override
     public Object handle(JsonObject payload, JobContext context) throws InterruptedException {
         Properties parameters = parameters(payload, store.databaseTime());
@@ -89,6 +92,7 @@ public class RetentionHandler implements JobHandler<JsonObject> {
         }
         JsonObjectBuilder perState = Json.createObjectBuilder();
         deleted.forEach(perState::add);
+        deleted.forEach(metrics::retentionDeleted);
         context.progress(100, total + " rows deleted in " + millis + " ms");
         LOG.info(() -> "retention: deleted " + total + " finished jobs " + deleted + " in " + millis
                 + " ms (batch execution " + execution + ")");

@@ -75,6 +75,9 @@ public class RecurringJobs {
     @Inject
     EngineConfig config;
 
+    @Inject
+    dev.dukequeue.engine.observe.EngineMetrics metrics;
+
     private final Map<String, Entry> definitions = new ConcurrentHashMap<>();
     private final AtomicBoolean busy = new AtomicBoolean();
     private final AtomicLong firedTotal = new AtomicLong();
@@ -173,6 +176,7 @@ public class RecurringJobs {
                         + f.receipt().id() + (f.receipt().created() ? "" : " (already enqueued)"));
             }
             firedTotal.addAndGet(fired.stream().filter(f -> f.receipt().created()).count());
+            fired.stream().filter(f -> f.receipt().created()).forEach(f -> metrics.recurringFired(f.schedule()));
             if (!fired.isEmpty()) {
                 dispatcher.wake();
             }

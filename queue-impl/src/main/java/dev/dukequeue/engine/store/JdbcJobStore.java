@@ -616,7 +616,8 @@ public class JdbcJobStore {
         int runNo = rs.getInt("run_count") + increment;
         return new ClaimedJob(new Lease(id, owner, token, runNo), rs.getString("type"), rs.getString("queue"),
                 rs.getInt("priority"), rs.getLong("seq"), rs.getInt("attempt") + increment, rs.getInt("max_attempts"),
-                rs.getLong("timeout_ms"), rs.getString("payload"), rs.getString("checkpoint_data"));
+                rs.getLong("timeout_ms"), rs.getString("payload"), rs.getString("checkpoint_data"),
+                Math.max(0, rs.getTimestamp("db_now").getTime() - rs.getTimestamp("run_at").getTime()));
     }
 
     /**
@@ -838,7 +839,8 @@ public class JdbcJobStore {
         }
     }
 
-    private record LostLease(JobId id, String owner, String token, int runNo, int attempt, int maxAttempts, int losses) {
+    private record LostLease(JobId id, String owner, String token, int runNo, int attempt, int maxAttempts, int losses,
+            String queue) {
     }
 
     private static List<LostLease> lockedLeases(PreparedStatement ps) throws SQLException {
@@ -846,7 +848,7 @@ public class JdbcJobStore {
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 rows.add(new LostLease(JobId.parse(rs.getString(1)), rs.getString(2), rs.getString(3), rs.getInt(4),
-                        rs.getInt(5), rs.getInt(6), rs.getInt(7)));
+                        rs.getInt(5), rs.getInt(6), rs.getInt(7), rs.getString(8)));
             }
         }
         return rows;
@@ -874,7 +876,7 @@ public class JdbcJobStore {
             Failure failure = Failure.observed(AttemptOutcome.LEASE_EXPIRED, ErrorCategory.SYSTEM, message);
             // We hold the row lock, so the fence cannot fail here; checking it keeps the rule uniform.
             if (leaveRunning(c, q, e.id(), e.token(), e.runNo(), event, failure, backoffMs.applyAsLong(e.attempt()))) {
-                rescued.add(new RescuedJob(e.id(), e.owner(), JobTransitions.targetOf(event), poisoned));
+                rescued.add(new RescuedJob(e.id(), e.owner(), JobTransitions.targetOf(event), poisoned, e.queue()));
             }
         }
         return rescued;
@@ -1392,6 +1394,23 @@ public class JdbcJobStore {
             return found;
         } catch (SQLException e) {
             throw new StoreException("looking up idempotency keys of queue " + queue, e);
+        }
+    }
+
+    /** @return PENDING, SCHEDULED and RUNNING jobs per queue and state (the metrics' depth snapshot) */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public Map<String, Map<JobState, Long>> activeCounts() {
+        Map<String, Map<JobState, Long>> counts = new java.util.TreeMap<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(sql(c).countActive);
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                counts.computeIfAbsent(rs.getString(1), q -> new java.util.EnumMap<>(JobState.class))
+                        .put(JobState.valueOf(rs.getString(2)), rs.getLong(3));
+            }
+            return counts;
+        } catch (SQLException e) {
+            throw new StoreException("counting active jobs", e);
         }
     }
 

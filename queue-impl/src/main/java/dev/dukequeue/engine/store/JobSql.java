@@ -91,6 +91,7 @@ final class JobSql {
     final String advanceSchedule;
     final String selectSchedules;
     final String countWaiting;
+    final String countActive;
 
     JobSql(SqlDialect d) {
         this.dialect = d;
@@ -133,7 +134,7 @@ final class JobSql {
                 + " run_at = " + now + ", expires_at = " + d.plusMillisParam(now) + ", finished_at = NULL, result = NULL,"
                 + " updated_at = " + now + ", version = version + 1 WHERE id = ? AND state = ?";
 
-        selectDueForUpdatePrefix = "SELECT " + CLAIM_COLUMNS + " FROM dq_job"
+        selectDueForUpdatePrefix = "SELECT " + CLAIM_COLUMNS + ", run_at, " + now + " AS db_now FROM dq_job"
                 + " WHERE state = 'SCHEDULED' AND run_at <= " + now + NOT_PAUSED + " AND type IN ";
         selectDueForUpdateSuffix = " ORDER BY priority, seq LIMIT ? FOR UPDATE SKIP LOCKED";
         leaseOne = "UPDATE dq_job SET state = 'RUNNING', attempt = attempt + 1, run_count = run_count + 1,"
@@ -147,7 +148,7 @@ final class JobSql {
                 + " AND type IN ";
         claimReturningSuffix = " ORDER BY priority, seq LIMIT ? FOR UPDATE SKIP LOCKED) due"
                 + " WHERE j.id = due.id RETURNING j.id, j.type, j.queue, j.priority, j.seq, j.attempt,"
-                + " j.max_attempts, j.run_count, j.timeout_ms, j.payload, j.checkpoint_data";
+                + " j.max_attempts, j.run_count, j.timeout_ms, j.payload, j.checkpoint_data, j.run_at, " + now + " AS db_now";
         insertAttempt = "INSERT INTO dq_attempt (job_id, run_no, attempt, node, started_at) VALUES (?, ?, ?, ?, " + now + ")";
 
         complete = "UPDATE dq_job SET state = 'COMPLETED', result = ?, finished_at = " + now + ", updated_at = " + now
@@ -167,7 +168,8 @@ final class JobSql {
         saveCheckpoint = "UPDATE dq_job SET checkpoint_data = ?, checkpoint_at = " + now + ", updated_at = " + now + FENCE;
         saveProgress = "UPDATE dq_job SET progress_percent = ?, progress_message = ?, updated_at = " + now + FENCE;
 
-        String leasedColumns = "SELECT id, lease_owner, lease_token, run_count, attempt, max_attempts, lease_losses FROM dq_job";
+        String leasedColumns = "SELECT id, lease_owner, lease_token, run_count, attempt, max_attempts, lease_losses, queue"
+                + " FROM dq_job";
         selectExpiredLeases = leasedColumns + " WHERE state = 'RUNNING' AND lease_expires_at < " + now
                 + " ORDER BY lease_expires_at LIMIT ? FOR UPDATE SKIP LOCKED";
         selectEarlierIncarnationLeases = leasedColumns + " WHERE state = 'RUNNING' AND LEFT(lease_owner, ?) = ?"
@@ -199,6 +201,8 @@ final class JobSql {
                 + now + " WHERE name = ?";
         selectSchedules = "SELECT name, next_run_at, last_run_at, last_job_id FROM dq_schedule ORDER BY name";
         countWaiting = "SELECT COUNT(*) FROM dq_job WHERE queue = ? AND state IN ('SCHEDULED', 'PENDING')";
+        countActive = "SELECT queue, state, COUNT(*) FROM dq_job WHERE state IN ('PENDING', 'SCHEDULED', 'RUNNING')"
+                + " GROUP BY queue, state";
     }
 
     /** @return {@code (?, ?, ...)} with {@code n} placeholders */

@@ -10,6 +10,7 @@ import dev.dukequeue.JobState;
  * @param lostOwner the node incarnation that held the lease
  * @param newState  SCHEDULED (retried) or DEAD_LETTER (attempts exhausted, or a poison pill)
  * @param poisoned  true if the job lost its worker too often and was dead-lettered as a poison pill
+ * @param queue     its queue
  */
-public record RescuedJob(JobId id, String lostOwner, JobState newState, boolean poisoned) {
+public record RescuedJob(JobId id, String lostOwner, JobState newState, boolean poisoned, String queue) {
 }

@@ -34,6 +34,9 @@ public class Backpressure {
     @Inject
     EngineConfig config;
 
+    @Inject
+    dev.dukequeue.engine.observe.EngineMetrics metrics;
+
     private final Map<String, AtomicLong> rejected = new ConcurrentHashMap<>();
     private final Map<String, Long> lastWarning = new ConcurrentHashMap<>();
 
@@ -53,6 +56,7 @@ public class Backpressure {
             }
             if (waiting + incoming > limit) {
                 rejected.computeIfAbsent(queue, q -> new AtomicLong()).incrementAndGet();
+                metrics.rejected(queue);
                 throw new QueueFullException(queue, waiting, limit, RETRY_AFTER);
             }
             if (waiting + incoming > limit * config.warnRatio()) {

@@ -68,6 +68,9 @@ public class DefaultJobQueue implements JobQueue {
     @Inject
     EngineConfig config;
 
+    @Inject
+    dev.dukequeue.engine.observe.EngineMetrics metrics;
+
     @Resource
     TransactionSynchronizationRegistry transactions;
 
@@ -124,7 +127,13 @@ public class DefaultJobQueue implements JobQueue {
         }
         receipts = submission.receipts();
         if (receipts.stream().anyMatch(JobReceipt::created)) {
-            wakeAfterCommit();
+            Map<String, Long> created = new java.util.TreeMap<>();
+            for (int i = 0; i < receipts.size(); i++) {
+                if (receipts.get(i).created()) {
+                    created.merge(requests.get(i).queue(), 1L, Long::sum);
+                }
+            }
+            wakeAfterCommit(created);
         }
         return receipts;
     }
@@ -166,7 +175,7 @@ public class DefaultJobQueue implements JobQueue {
         }
     }
 
-    private void wakeAfterCommit() {
+    private void wakeAfterCommit(Map<String, Long> createdPerQueue) {
         transactions.registerInterposedSynchronization(new Synchronization() {
             @Override
             public void beforeCompletion() {
@@ -176,6 +185,7 @@ public class DefaultJobQueue implements JobQueue {
             @Override
             public void afterCompletion(int status) {
                 if (status == Status.STATUS_COMMITTED) {
+                    createdPerQueue.forEach(metrics::submitted);
                     dispatcher.wake();
                 }
             }
@@ -235,7 +245,9 @@ public class DefaultJobQueue implements JobQueue {
         require(id, "cancel", JobEvent.CANCEL, database.call("cancel of " + id, () -> store.apply(id, JobEvent.CANCEL)));
         // If it ran here, stop the handler now; on another node the next heartbeat finds the lease gone.
         dispatcher.cancelled(id);
-        return search.find(id).orElseThrow(() -> new JobNotFoundException(id));
+        JobView view = search.find(id).orElseThrow(() -> new JobNotFoundException(id));
+        metrics.cancelled(view.queue());
+        return view;
     }
 
     @Override

@@ -1,0 +1,162 @@
+package dev.dukequeue.engine.observe;
+
+import dev.dukequeue.ErrorCategory;
+import dev.dukequeue.JobState;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.MetricUnits;
+import org.eclipse.microprofile.metrics.Tag;
+
+/**
+ * The engine's metrics. Counters count events on this node (Prometheus sums them across nodes); gauges show this node's
+ * workers and the cluster's queue depths from a snapshot that the rescuer's timer refreshes (one grouped query per
+ * interval and node, whatever the scrape rate: never a table count per scrape). Names follow the playbook's
+ * {@code gq_*} set: {@code dukequeue_jobs_failed_total{category}}, {@code dukequeue_queue_pending{queue}}, ...
+ *
+ * <p>The two timers export {@code _seconds_count} and {@code _seconds_sum} correctly; Payara 6.2025.10 writes their
+ * quantile, mean and max samples in nanoseconds although they are named seconds, so dashboards use
+ * {@code rate(..._sum) / rate(..._count)}.
+ *
+ * <p>Labels are the queue (and the error category, schedule or state), never the job type or id, to keep the number
+ * of series bounded by the number of queues.
+ */
+@ApplicationScoped
+public class EngineMetrics {
+
+    @Inject
+    MetricRegistry registry;
+
+    /** Queue depth snapshot: queue -> state -> count (states PENDING, SCHEDULED, RUNNING). */
+    private final Map<String, Map<JobState, AtomicLong>> depths = new ConcurrentHashMap<>();
+    private final Set<String> gauges = ConcurrentHashMap.newKeySet();
+
+    private void count(String name, String description, long n, Tag... tags) {
+        registry.counter(Metadata.builder().withName(name).withDescription(description).build(), tags).inc(n);
+    }
+
+    private static Tag queue(String queue) {
+        return new Tag("queue", queue);
+    }
+
+    /** Jobs stored by a committed submission. */
+    public void submitted(String queue, long n) {
+        count("dukequeue_jobs_submitted", "jobs stored by committed submissions", n, queue(queue));
+    }
+
+    /** A node leased a job; {@code wait} is how long it was due before (database clock). */
+    public void claimed(String queue, Duration wait) {
+        registry.timer(Metadata.builder().withName("dukequeue_queue_wait").withUnit(MetricUnits.SECONDS)
+                .withDescription("how long due jobs waited before a node claimed them").build(), queue(queue))
+                .update(wait.isNegative() ? Duration.ZERO : wait);
+    }
+
+    /** An attempt ended with an outcome the database took; {@code took} is measured on the monotonic clock. */
+    public void executed(String queue, Duration took) {
+        registry.timer(Metadata.builder().withName("dukequeue_execution").withUnit(MetricUnits.SECONDS)
+                .withDescription("how long handlers ran, per attempt").build(), queue(queue)).update(took);
+    }
+
+    public void completed(String queue) {
+        count("dukequeue_jobs_completed", "jobs that completed", 1, queue(queue));
+    }
+
+    /**
+     * A failed attempt (or a lost lease, a timeout).
+     *
+     * @param retried true if the job goes back to SCHEDULED, false if it ended (FAILED or DEAD_LETTER)
+     * @param dead    true if it went to DEAD_LETTER
+     */
+    public void failed(String queue, ErrorCategory category, boolean retried, boolean dead) {
+        count("dukequeue_jobs_failed", "failed attempts, by error category", 1, queue(queue),
+                new Tag("category", category.name()));
+        if (retried) {
+            count("dukequeue_jobs_retried", "failed attempts that will be retried after a backoff", 1, queue(queue));
+        }
+        if (dead) {
+            deadLettered(queue, 1);
+        }
+    }
+
+    public void deadLettered(String queue, long n) {
+        count("dukequeue_jobs_dead_lettered", "jobs that went to DEAD_LETTER", n, queue(queue));
+    }
+
+    public void cancelled(String queue) {
+        count("dukequeue_jobs_cancelled", "jobs cancelled by an operator", 1, queue(queue));
+    }
+
+    /** Jobs whose lease expired, taken back by the rescuer (the playbook's stuck jobs). */
+    public void stuckDetected(long n) {
+        count("dukequeue_stuck_jobs_detected", "running jobs whose lease expired and that the rescuer took back", n);
+    }
+
+    /** Jobs this node's earlier incarnations left RUNNING, reclaimed at start-up. */
+    public void reclaimed(long n) {
+        count("dukequeue_recovery_jobs_reclaimed", "jobs reclaimed by start-up recovery", n);
+    }
+
+    /** A store call failed after its retries. */
+    public void persistenceError() {
+        count("dukequeue_persistence_errors", "store calls that failed after their retries", 1);
+    }
+
+    public void rejected(String queue) {
+        count("dukequeue_backpressure_rejected", "submissions refused because the queue was full", 1, queue(queue));
+    }
+
+    public void recurringFired(String schedule) {
+        count("dukequeue_recurring_fired", "instants of recurring jobs enqueued by this node", 1,
+                new Tag("schedule", schedule));
+    }
+
+    public void retentionDeleted(String state, long n) {
+        count("dukequeue_retention_deleted", "finished jobs deleted by retention", n, new Tag("state", state));
+    }
+
+    /** How long a shutdown phase took (a gauge, set at each shutdown). */
+    public void shutdownPhase(String phase, Duration took) {
+        AtomicLong value = phaseMillis.computeIfAbsent(phase, p -> new AtomicLong());
+        value.set(took.toMillis());
+        if (gauges.add("shutdown:" + phase)) {
+            gauge("dukequeue_shutdown_phase_seconds", "how long each phase of the last shutdown took",
+                    () -> value.get() / 1000.0, new Tag("phase", phase));
+        }
+    }
+
+    private final Map<String, AtomicLong> phaseMillis = new ConcurrentHashMap<>();
+
+    /** Registers a gauge once. */
+    public void gauge(String name, String description, DoubleSupplier value, Tag... tags) {
+        registry.gauge(Metadata.builder().withName(name).withDescription(description).build(), value,
+                DoubleSupplier::getAsDouble, tags);
+    }
+
+    /**
+     * Replaces the queue depth snapshot (PENDING, SCHEDULED and RUNNING per queue, cluster-wide). Queues that are
+     * gone from it read 0.
+     */
+    public void depths(Map<String, Map<JobState, Long>> counts) {
+        for (Map<JobState, AtomicLong> perState : depths.values()) {
+            perState.values().forEach(v -> v.set(0));
+        }
+        counts.forEach((queue, perState) -> {
+            Map<JobState, AtomicLong> target = depths.computeIfAbsent(queue, q -> new ConcurrentHashMap<>());
+            for (JobState state : new JobState[] {JobState.PENDING, JobState.SCHEDULED, JobState.RUNNING}) {
+                AtomicLong v = target.computeIfAbsent(state, s -> new AtomicLong());
+                v.set(perState.getOrDefault(state, 0L));
+                if (gauges.add(queue + ":" + state)) {
+                    gauge("dukequeue_queue_" + state.name().toLowerCase(java.util.Locale.ROOT),
+                            "jobs " + state + " in the queue, cluster-wide (snapshot)", () -> v.get(), queue(queue));
+                }
+            }
+        });
+    }
+}
