@@ -406,4 +406,16 @@ public abstract class RestApiBehaviour extends QueueBehaviour {
         await().atMost(Duration.ofSeconds(30)).until(() -> metric("dukequeue_queue_scheduled", label) == 0
                 && metric("dukequeue_jobs_completed_total", label) == 4);
     }
+
+    @Test
+    @RunAsClient
+    void theOpenApiDocumentDescribesTheApiWithExamplesAndErrors() throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base.getProtocol() + "://" + base.getHost()
+                + ":" + base.getPort() + "/openapi")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("title: DukeQueue").contains("api/v1/jobs/redrive")
+                .contains("api/v1/queues/{name}/max-running").contains("\"429\"").contains("queue_full")
+                .contains("scheme: basic").contains("dependency cycle");
+    }
 }

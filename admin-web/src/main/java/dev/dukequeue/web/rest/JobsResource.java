@@ -20,6 +20,11 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -51,6 +56,23 @@ public class JobsResource {
      */
     @POST
     @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Submit a job", description = "Stores one job in its own transaction. Fields: type (required),"
+            + " payload, queue, priority 0..4, runAt or delayMs, maxAttempts, timeoutMs, idempotencyKey, dependsOn,"
+            + " lifetimeMs. See docs/flow-control.md.")
+    @RequestBody(content = @Content(mediaType = "application/json", example = "{\"type\":\"invoice.send\","
+            + "\"payload\":{\"invoice\":42},\"queue\":\"billing\",\"priority\":1,\"idempotencyKey\":\"invoice-42\"}"))
+    @APIResponse(responseCode = "201", description = "Created; Location points at the job",
+            content = @Content(mediaType = "application/json",
+                    example = "{\"id\":\"6f1c0d52-0a7e-4b59-9d7e-3c2b8d1e5a10\",\"state\":\"SCHEDULED\",\"created\":true}"))
+    @APIResponse(responseCode = "200", description = "The idempotency key matched a job: that job, with created false")
+    @APIResponse(ref = "BadRequest")
+    @APIResponse(responseCode = "413", description = "The payload is larger than dukequeue.payload.max.bytes",
+            content = @Content(mediaType = "application/json", schema = @Schema(ref = "Error")))
+    @APIResponse(responseCode = "429", description = "The queue holds as many waiting jobs as it may; retry after"
+            + " Retry-After", content = @Content(mediaType = "application/json", schema = @Schema(ref = "Error"),
+                    example = "{\"error\":\"queue_full\",\"field\":\"queue\",\"message\":\"queue 'billing' is"
+                            + " full: 5000 jobs waiting, limit 5000; retry in 5 s\"}"))
+    @APIResponse(ref = "Unavailable")
     public Response submit(String body) {
         JobRequest request = JobRequestJson.read(JobRequestJson.parseObject(body), "");
         JobReceipt receipt = queue.submit(request);
@@ -68,6 +90,18 @@ public class JobsResource {
      */
     @POST
     @Path("batch")
+    @Operation(summary = "Submit jobs atomically", description = "All jobs or none. Jobs may depend on each other"
+            + " through key and dependsOnKeys; a cycle is refused naming it.")
+    @RequestBody(content = @Content(mediaType = "application/json", example = "{\"jobs\":[{\"type\":\"fetch\","
+            + "\"key\":\"fetch\"},{\"type\":\"report\",\"dependsOnKeys\":[\"fetch\"]}]}"))
+    @APIResponse(responseCode = "201", description = "Stored; one receipt per job, in order",
+            content = @Content(mediaType = "application/json", example = "{\"jobs\":[{\"id\":\"...\","
+                    + "\"state\":\"SCHEDULED\",\"created\":true},{\"id\":\"...\",\"state\":\"PENDING\","
+                    + "\"created\":true}]}"))
+    @APIResponse(ref = "BadRequest")
+    @APIResponse(responseCode = "429", description = "A queue is full",
+            content = @Content(mediaType = "application/json", schema = @Schema(ref = "Error")))
+    @APIResponse(ref = "Unavailable")
     @Consumes(MediaType.WILDCARD)
     public Response submitBatch(String body) {
         List<JobRequest> requests = JobRequestJson.readBatch(JobRequestJson.parseObject(body));
@@ -84,6 +118,11 @@ public class JobsResource {
 
     @GET
     @Path("{id}")
+    @Operation(summary = "Read a job", description = "State, attempts, times, payload, result, last error,"
+            + " dependencies, checkpoint and progress")
+    @APIResponse(responseCode = "200", description = "The job")
+    @APIResponse(ref = "BadRequest")
+    @APIResponse(ref = "NotFound")
     public Response get(@PathParam("id") String id) {
         JobId jobId = jobId(id);
         return Response.ok(JobJson.job(queue.find(jobId).orElseThrow(() -> new JobNotFoundException(jobId)))).build();
@@ -91,6 +130,9 @@ public class JobsResource {
 
     @GET
     @Path("{id}/attempts")
+    @Operation(summary = "Every execution of a job", description = "node, start, end, outcome, category, message and"
+            + " stack trace of each attempt")
+    @APIResponse(ref = "NotFound")
     public Response attempts(@PathParam("id") String id) {
         JobId jobId = jobId(id);
         if (queue.find(jobId).isEmpty()) {
@@ -101,6 +143,10 @@ public class JobsResource {
 
     /** Newest first, keyset-paginated: pass {@code nextCursor} back as {@code cursor}. */
     @GET
+    @Operation(summary = "List jobs", description = "Newest first, keyset-paginated: pass nextCursor back as cursor")
+    @APIResponse(responseCode = "200", description = "A page", content = @Content(mediaType = "application/json",
+            example = "{\"items\":[],\"nextCursor\":null}"))
+    @APIResponse(ref = "BadRequest")
     public Response list(@QueryParam("state") String state, @QueryParam("type") String type,
             @QueryParam("queue") String queueName, @QueryParam("limit") @DefaultValue("50") String limit,
             @QueryParam("cursor") String cursor) {
@@ -138,6 +184,13 @@ public class JobsResource {
      */
     @POST
     @Path("redrive")
+    @Operation(summary = "Re-drive dead letters by filter", description = "state (DEAD_LETTER or FAILED), queue, type,"
+            + " finishedFrom, finishedTo, limit; oldest first")
+    @APIResponse(responseCode = "200", description = "What was re-driven and what was skipped, with the reason",
+            content = @Content(mediaType = "application/json", example = "{\"matched\":2,\"redriven\":[\"...\"],"
+                    + "\"skipped\":[{\"id\":\"...\",\"reason\":\"its dependency ... is DEAD_LETTER; re-drive or"
+                    + " replace that job first\"}]}"))
+    @APIResponse(ref = "BadRequest")
     @Consumes(MediaType.WILDCARD)
     public Response redrive(String body) {
         RedriveResult result = queue.redrive(JobRequestJson.readRedriveFilter(
@@ -153,12 +206,21 @@ public class JobsResource {
 
     @POST
     @Path("{id}/cancel")
+    @Operation(summary = "Cancel a job", description = "PENDING and SCHEDULED jobs at once; a RUNNING job's handler is"
+            + " asked to stop and its late result is discarded; jobs that wait on it are cancelled too")
+    @APIResponse(responseCode = "200", description = "The job, CANCELLED")
+    @APIResponse(ref = "NotFound")
+    @APIResponse(ref = "Conflict")
     public Response cancel(@PathParam("id") String id) {
         return Response.ok(JobJson.job(queue.cancel(jobId(id)))).build();
     }
 
     @POST
     @Path("{id}/retry")
+    @Operation(summary = "Re-drive a FAILED or DEAD_LETTER job", description = "A fresh budget of attempts, due now")
+    @APIResponse(responseCode = "200", description = "The job, SCHEDULED (or PENDING while it waits for dependencies)")
+    @APIResponse(ref = "NotFound")
+    @APIResponse(ref = "Conflict")
     public Response retry(@PathParam("id") String id) {
         return Response.ok(JobJson.job(queue.retry(jobId(id)))).build();
     }
