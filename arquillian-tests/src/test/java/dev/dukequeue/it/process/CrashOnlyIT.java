@@ -388,10 +388,15 @@ class CrashOnlyIT {
         assertThat(ready.statusCode()).isEqualTo(503);
         assertThat(ready.body()).contains("WAITING_FOR_DATABASE").contains("database unreachable");
         assertThat(node.health("live").statusCode()).as("waiting is not dead: no restart loop").isEqualTo(200);
+        HttpResponse<String> started = node.health("started");
+        assertThat(started.statusCode()).as("start-up recovery has not run yet").isEqualTo(503);
+        assertThat(started.body()).contains("WAITING_FOR_DATABASE");
         assertThat(node.post("/jobs", "{\"type\":\"demo.echo\"}").statusCode()).isEqualTo(503);
 
         postgres.start();
         node.awaitReady(Duration.ofSeconds(60));
+        assertThat(node.health("started").statusCode()).isEqualTo(200);
+        assertThat(node.health("started").body()).contains("reclaimedAtStartup");
         String id = json(node.post("/jobs", "{\"type\":\"demo.echo\",\"payload\":\"late\"}")).getString("id");
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 "COMPLETED".equals(text("SELECT state FROM dq_job WHERE id = '" + id + "'")));
@@ -418,7 +423,7 @@ class CrashOnlyIT {
         assertThat(refused.headers().firstValue("Retry-After")).isPresent();
         assertThat(json(refused).getString("error")).isEqualTo("unavailable");
         assertThat(json(refused).getString("message")).contains("nothing was written");
-        assertThat(node.health("ready").body()).contains("database");
+        assertThat(node.health("ready").body()).contains("circuit open since").contains("database failing");
         assertThat(node.health("live").statusCode()).isEqualTo(200);
 
         postgres.start();
@@ -431,6 +436,8 @@ class CrashOnlyIT {
             return false;
         });
         node.awaitReady(Duration.ofSeconds(30));
+        assertThat(node.health("ready").body()).as("UP again, with its cause gone")
+                .containsPattern("\"database\"\\s*:\\s*\"UP\"");
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 count("SELECT COUNT(*) FROM dq_job WHERE state = 'COMPLETED'") == accepted.size());
         assertThat(count("SELECT COUNT(*) FROM dq_job")).as("only acknowledged jobs exist").isEqualTo(accepted.size());
