@@ -349,7 +349,8 @@ class CrashOnlyIT {
 
     @Test
     void aPoisonPillThatHaltsTheJvmIsDeadLetteredAfterThreeCrashesAndTheNodeHeals() throws Exception {
-        ServerProcess node = node("poison").start().awaitReady(START);
+        // This node also writes JSON logs (dukequeue.log.format=json): the recovery lines must carry the job's fields.
+        ServerProcess node = node("poison").with("dukequeue.log.format", "json").start().awaitReady(START);
         String pill = json(node.post("/jobs", "{\"type\":\"demo.crash\",\"maxAttempts\":10}")).getString("id");
         int crashes = 0;
         while (crashes < 6) {
@@ -374,6 +375,15 @@ class CrashOnlyIT {
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 "COMPLETED".equals(text("SELECT state FROM dq_job WHERE id = '" + echo + "'")));
         assertThat(node.alive()).isTrue();
+        List<JsonObject> events = node.log().lines().filter(l -> l.startsWith("{") && l.contains(pill))
+                .map(l -> Json.createReader(new StringReader(l)).readObject()).toList();
+        assertThat(events).as("JSON job event lines").anySatisfy(e -> {
+            assertThat(e.getString("jobId")).isEqualTo(pill);
+            assertThat(e.getString("transition")).isEqualTo("RESCUE_EXHAUSTED");
+            assertThat(e.getString("node")).startsWith("poison#");
+            assertThat(e.getString("queue")).isEqualTo("default");
+            assertThat(e.getString("level")).isEqualTo("SEVERE");
+        });
         System.out.println("poison pill: dead-lettered after " + crashes + " crashes: " + reason);
     }
 

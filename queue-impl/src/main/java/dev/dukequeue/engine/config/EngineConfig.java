@@ -108,6 +108,10 @@ public class EngineConfig {
     long recurringIntervalMs;
 
     @Inject
+    @ConfigProperty(name = "dukequeue.log.format", defaultValue = "text")
+    String logFormat;
+
+    @Inject
     @ConfigProperty(name = "dukequeue.retention.enabled", defaultValue = "true")
     boolean retentionEnabled;
 
@@ -152,6 +156,9 @@ public class EngineConfig {
         maxRunningByQueue = queueNumbers("dukequeue.queue.max-running", maxRunningText.orElse(""));
         positive("dukequeue.dependencies.lifetime", dependencyLifetime.toMillis());
         positive("dukequeue.recurring.interval.ms", recurringIntervalMs);
+        if (!logFormat.equals("text") && !logFormat.equals("json")) {
+            throw new IllegalArgumentException("dukequeue.log.format must be text or json, got " + logFormat);
+        }
         positive("dukequeue.retention.chunk", retentionChunk);
         positive("dukequeue.dependencies.max-per-job", maxDependencies);
         positive("dukequeue.dependencies.max-dependents", maxDependents);
@@ -376,5 +383,10 @@ public class EngineConfig {
         ages.put("CANCELLED", retainCancelled);
         ages.values().removeIf(age -> age.isZero() || age.isNegative());
         return ages;
+    }
+
+    /** @return true if log lines are written as one JSON object per line ({@code dukequeue.log.format=json}) */
+    public boolean jsonLogs() {
+        return logFormat.equals("json");
     }
 }

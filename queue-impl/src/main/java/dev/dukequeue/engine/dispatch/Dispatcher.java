@@ -11,6 +11,7 @@ import dev.dukequeue.engine.job.AttemptOutcome;
 import dev.dukequeue.engine.job.ClaimedJob;
 import dev.dukequeue.engine.job.JobEvent;
 import dev.dukequeue.engine.job.Lease;
+import dev.dukequeue.engine.observe.JobLog;
 import dev.dukequeue.engine.lifecycle.EngineStatus;
 import dev.dukequeue.engine.lifecycle.NodeIdentity;
 import dev.dukequeue.engine.retry.BackoffPolicy;
@@ -331,7 +332,9 @@ public class Dispatcher {
         if (written) {
             metrics.executed(execution.job.queue(), execution.elapsed());
             metrics.completed(execution.job.queue());
-            LOG.fine(() -> execution + ": RUNNING -> COMPLETED on node " + node.owner());
+            JobLog.log(LOG, Level.FINE, JobLog.fields(execution.jobId(), execution.job.type(), execution.job.queue(),
+                    node.owner(), "SUCCEED", execution.job.attempt()),
+                    () -> execution + ": RUNNING -> COMPLETED on node " + node.owner(), null);
         } else {
             // 0 rows: the rescuer, a cancel or another node got there first.
             LOG.warning(() -> execution + ": completion refused, the lease was lost first (rescued, cancelled or "
@@ -351,8 +354,10 @@ public class Dispatcher {
                 : job.lastAttempt() ? JobEvent.EXHAUST : JobEvent.FAIL_RETRYABLE;
         long delay = event == JobEvent.FAIL_RETRYABLE ? backoff.delayMs(job.attempt()) : 0;
         Level level = category == ErrorCategory.SYSTEM ? Level.WARNING : Level.INFO;
-        LOG.log(level, execution + " failed on node " + node.owner() + " (" + category + ", " + event
-                + (delay > 0 ? ", retry in " + delay + " ms" : "") + "): " + thrown, category == ErrorCategory.SYSTEM ? thrown : null);
+        JobLog.log(LOG, level, JobLog.fields(execution.jobId(), job.type(), job.queue(), node.owner(), event.name(),
+                job.attempt()), () -> execution + " failed on node " + node.owner() + " (" + category + ", " + event
+                + (delay > 0 ? ", retry in " + delay + " ms" : "") + "): " + thrown,
+                category == ErrorCategory.SYSTEM ? thrown : null);
         Failure failure = Failure.thrown(category, thrown);
         boolean written = database.call(event + " of " + execution.jobId(),
                 () -> store.fail(execution.lease(), event, failure, delay));
@@ -389,7 +394,8 @@ public class Dispatcher {
         long delay = event == JobEvent.FAIL_RETRYABLE ? backoff.delayMs(job.attempt()) : 0;
         String message = "execution timeout of " + job.timeoutMs() + " ms exceeded on node " + node.owner()
                 + "; handler interrupted and its worker slot replaced";
-        LOG.warning(() -> execution + ": " + message + " (" + event + ")");
+        JobLog.log(LOG, Level.WARNING, JobLog.fields(execution.jobId(), job.type(), job.queue(), node.owner(),
+                event.name(), job.attempt()), () -> execution + ": " + message + " (" + event + ")", null);
         Failure failure = Failure.observed(AttemptOutcome.TIMED_OUT, ErrorCategory.TIMEOUT, message);
         record(execution, "timeout", () -> {
             boolean written = database.call("timeout of " + execution.jobId(),

@@ -139,9 +139,11 @@ public class JobRescuer {
                     metrics.failed(r.queue(), dev.dukequeue.ErrorCategory.SYSTEM,
                             r.newState() == dev.dukequeue.JobState.SCHEDULED,
                             r.newState() == dev.dukequeue.JobState.DEAD_LETTER);
-                    LOG.log(r.poisoned() ? Level.SEVERE : Level.WARNING, () -> "job " + r.id() + ": RUNNING -> "
-                            + r.newState() + " (lease of node " + r.lostOwner() + " expired"
-                            + (r.poisoned() ? "; poison pill, dead-lettered" : "") + ")");
+                    dev.dukequeue.engine.observe.JobLog.log(LOG, r.poisoned() ? Level.SEVERE : Level.WARNING,
+                            dev.dukequeue.engine.observe.JobLog.fields(r.id(), null, r.queue(), r.lostOwner(),
+                                    r.newState() == dev.dukequeue.JobState.SCHEDULED ? "RESCUE" : "RESCUE_EXHAUSTED", null),
+                            () -> "job " + r.id() + ": RUNNING -> " + r.newState() + " (lease of node " + r.lostOwner()
+                                    + " expired" + (r.poisoned() ? "; poison pill, dead-lettered" : "") + ")", null);
                 }
                 total += batch.size();
             } while (batch.size() == BATCH);

@@ -102,6 +102,9 @@ public class EngineBootstrap {
         status.enter(EngineStatus.Phase.STARTING, "checking configuration and handlers");
         try {
             config.workers(); // touching the bean validates every setting
+            if (config.jsonLogs()) {
+                dev.dukequeue.engine.observe.JsonLogFormatter.install();
+            }
             node.owner();
             ConfiguredDataSource.checkSettings();
             registry.discover();
@@ -196,9 +199,12 @@ public class EngineBootstrap {
                     config.poisonLeaseLosses());
             for (RescuedJob r : batch) {
                 Level level = r.poisoned() ? Level.SEVERE : Level.WARNING;
-                LOG.log(level, () -> "job " + r.id() + ": RUNNING -> " + r.newState() + " (start-up recovery: node "
-                        + r.lostOwner() + " died while running it" + (r.poisoned() ? "; poison pill, dead-lettered" : "")
-                        + ")");
+                dev.dukequeue.engine.observe.JobLog.log(LOG, level, dev.dukequeue.engine.observe.JobLog.fields(r.id(),
+                        null, r.queue(), r.lostOwner(), r.newState() == dev.dukequeue.JobState.SCHEDULED ? "RESCUE"
+                                : "RESCUE_EXHAUSTED", null),
+                        () -> "job " + r.id() + ": RUNNING -> " + r.newState() + " (start-up recovery: node "
+                                + r.lostOwner() + " died while running it"
+                                + (r.poisoned() ? "; poison pill, dead-lettered" : "") + ")", null);
             }
             total += batch.size();
         } while (batch.size() == RECOVERY_BATCH);
