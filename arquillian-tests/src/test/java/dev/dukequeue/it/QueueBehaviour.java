@@ -75,6 +75,9 @@ public abstract class QueueBehaviour {
     RecurringJobs recurring;
 
     @Inject
+    org.eclipse.microprofile.metrics.MetricRegistry registry;
+
+    @Inject
     dev.dukequeue.engine.submit.Backpressure backpressure;
 
     @Resource
@@ -232,6 +235,9 @@ public abstract class QueueBehaviour {
         awaitState(after, JobState.COMPLETED);
         assertThat(job(hung.get(0)).lastError().category()).isEqualTo(ErrorCategory.TIMEOUT);
         assertThat(dispatcher.abandonedThreads()).isGreaterThanOrEqualTo(4);
+        assertThat(registry.getGauges((id, m) -> id.getName().equals("dukequeue_abandoned_handler_threads")).values())
+                .as("dukequeue_abandoned_handler_threads").singleElement()
+                .satisfies(g -> assertThat(g.getValue().doubleValue()).isGreaterThanOrEqualTo(4));
     }
 
     @Test
@@ -626,6 +632,8 @@ public abstract class QueueBehaviour {
             assertThat(instants.get(i)).as("one job per second, none skipped").isEqualTo(instants.get(i - 1).plusSeconds(1));
         }
         assertThat(jobs).allSatisfy(j -> assertThat(j.idempotencyKey()).isEqualTo("recurring:" + name + ":" + j.runAt()));
+        assertThat(registry.counter("dukequeue_recurring_fired", new org.eclipse.microprofile.metrics.Tag("schedule", name))
+                .getCount()).as("dukequeue_recurring_fired_total").isEqualTo(jobs.size());
 
         assertThat(recurring.views()).as("defined in code with @Produces").anySatisfy(v -> {
             assertThat(v.name()).isEqualTo("it-code-yearly");
@@ -689,6 +697,8 @@ public abstract class QueueBehaviour {
         assertThat(search.attempts(old.get(0))).isEmpty();
         assertThat(job(young).state()).as("young jobs stay").isEqualTo(JobState.COMPLETED);
         assertThat(job(unfinished).state()).as("unfinished jobs stay").isEqualTo(JobState.SCHEDULED);
+        assertThat(registry.counter("dukequeue_retention_deleted", new org.eclipse.microprofile.metrics.Tag("state",
+                "COMPLETED")).getCount()).as("dukequeue_retention_deleted_total").isGreaterThanOrEqualTo(5);
         assertThat(recurring.views()).as("the retention schedule is registered")
                 .anySatisfy(v -> assertThat(v.name()).isEqualTo(RecurringJobs.RETENTION));
         queue.cancel(unfinished);

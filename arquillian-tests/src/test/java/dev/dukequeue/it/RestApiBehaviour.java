@@ -239,6 +239,7 @@ public abstract class RestApiBehaviour extends QueueBehaviour {
     void aFullQueueRefusesSubmissionsWith429AndRetryAfterAndStoresNothing() throws Exception {
         // The deployments allow 2 waiting jobs in queue "tiny"; paused, so that they keep waiting.
         assertThat(admin("POST", "/queues/tiny/pause", null).status()).isEqualTo(200);
+        double refusedBefore = metric("dukequeue_backpressure_rejected_total", "queue=\"tiny\"");
         long before = admin("GET", "/stats", null).json().getJsonObject("totals").getJsonNumber("SCHEDULED").longValue();
         java.util.List<Integer> statuses = new java.util.ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -254,6 +255,8 @@ public abstract class RestApiBehaviour extends QueueBehaviour {
         assertThat(refused.json().getString("error")).isEqualTo("queue_full");
         assertThat(refused.json().getString("field")).isEqualTo("queue");
         assertThat(after - before).as("only the accepted jobs exist").isEqualTo(2);
+        assertThat(metric("dukequeue_backpressure_rejected_total", "queue=\"tiny\"")).as("refusals are counted")
+                .isEqualTo(refusedBefore + 2);
     }
 
     @Test

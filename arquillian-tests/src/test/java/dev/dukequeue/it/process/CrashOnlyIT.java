@@ -263,6 +263,8 @@ class CrashOnlyIT {
         int saved = Json.createReader(new StringReader(text("SELECT checkpoint_data " + where))).readObject().getInt("step");
         node.start().awaitReady(START);
 
+        assertThat(node.metric("dukequeue_recovery_jobs_reclaimed_total")).as("start-up recovery took it back")
+                .isEqualTo(1);
         await().atMost(START).until(() -> "COMPLETED".equals(text("SELECT state " + where)));
         JsonObject result = Json.createReader(new StringReader(text("SELECT result " + where))).readObject();
         assertThat(result.getInt("resumedFrom")).as("the second attempt resumed from the checkpoint saved before the kill")
@@ -314,6 +316,8 @@ class CrashOnlyIT {
         assertThat(text("SELECT node FROM dq_attempt WHERE job_id = '" + id + "' AND outcome = 'SUCCEEDED'"))
                 .startsWith(survivor == a ? "batch-a#" : "batch-b#");
         assertThat(survivor.log()).contains("marked FAILED").contains("restarted from its last checkpoint");
+        assertThat(survivor.metric("dukequeue_stuck_jobs_detected_total")).as("its rescuer took the job back")
+                .isEqualTo(1);
         System.out.println("batch: node killed with " + before.size() + " of 60 items written; the other node restarted"
                 + " the execution at item " + after.get(0) + "; " + (all.size() - 60) + " items written twice");
     }
@@ -435,6 +439,8 @@ class CrashOnlyIT {
         assertThat(json(refused).getString("message")).contains("nothing was written");
         assertThat(node.health("ready").body()).contains("circuit open since").contains("database failing");
         assertThat(node.health("live").statusCode()).isEqualTo(200);
+        assertThat(node.metric("dukequeue_database_circuit_open")).isEqualTo(1);
+        assertThat(node.metric("dukequeue_persistence_errors_total")).isPositive();
 
         postgres.start();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
@@ -448,6 +454,7 @@ class CrashOnlyIT {
         node.awaitReady(Duration.ofSeconds(30));
         assertThat(node.health("ready").body()).as("UP again, with its cause gone")
                 .containsPattern("\"database\"\\s*:\\s*\"UP\"");
+        assertThat(node.metric("dukequeue_database_circuit_open")).isZero();
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 count("SELECT COUNT(*) FROM dq_job WHERE state = 'COMPLETED'") == accepted.size());
         assertThat(count("SELECT COUNT(*) FROM dq_job")).as("only acknowledged jobs exist").isEqualTo(accepted.size());
