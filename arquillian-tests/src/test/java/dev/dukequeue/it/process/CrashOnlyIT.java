@@ -426,6 +426,20 @@ class CrashOnlyIT {
     }
 
     @Test
+    void withoutExitOnFatalAFailedStartIsLivenessDownWithItsCause() {
+        // Under an orchestrator that restarts on liveness instead of on exit.
+        ServerProcess node = node("failed").with("dukequeue.workers", "0")
+                .with("dukequeue.startup.exit-on-fatal", "false").start();
+
+        // (Before the application is deployed Payara answers DOWN "No Application deployed": wait for our check.)
+        await().atMost(START).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> node.alive()
+                && node.health("live").statusCode() == 503 && node.health("live").body().contains("dukequeue-dispatcher"));
+        assertThat(node.health("live").body()).contains("FAILED").contains("dukequeue.workers must be positive");
+        assertThat(node.health("ready").statusCode()).isEqualTo(503);
+        assertThat(node.health("started").statusCode()).isEqualTo(503);
+    }
+
+    @Test
     void whenTheDatabaseGoesAwayTheCircuitOpensSubmissionsGet503AndTheNodeHealsByItself() throws Exception {
         ServerProcess node = node("circuit").start().awaitReady(START);
         List<String> accepted = new ArrayList<>(submit(node, List.of("{\"type\":\"demo.echo\"}")));

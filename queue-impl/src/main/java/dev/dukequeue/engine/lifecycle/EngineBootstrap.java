@@ -216,8 +216,14 @@ public class EngineBootstrap {
     }
 
     private void fatal(String what, Exception e) {
-        status.enter(EngineStatus.Phase.FAILED, what + ": " + e.getMessage());
-        LOG.log(Level.SEVERE, "DukeQueue cannot start: " + what + ": " + e.getMessage(), e);
+        // The cause's message, not a container wrapper's (WELD-000049 ... around "dukequeue.workers must be ...").
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String message = cause == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + cause.getMessage();
+        status.enter(EngineStatus.Phase.FAILED, what + ": " + message);
+        LOG.log(Level.SEVERE, "DukeQueue cannot start: " + what + ": " + message, e);
         if (exitOnFatal()) {
             LOG.severe("DukeQueue: exiting (dukequeue.startup.exit-on-fatal=true) so that the supervisor restarts "
                     + "this node with its back-off");
