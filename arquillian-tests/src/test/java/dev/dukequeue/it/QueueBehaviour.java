@@ -283,7 +283,11 @@ public abstract class QueueBehaviour {
     void aWorkerThatLostItsLeaseCannotCompleteTheJob() {
         String type = unhandledType();
         JobId id = queue.submit(JobRequest.builder(type).build()).id();
-        ClaimedJob stalled = store.claim("stalled#1", Set.of(type), 1, 200).get(0);
+        // SKIP LOCKED may skip the row while the node's own claim loop is scanning past it: try until it is ours.
+        java.util.concurrent.atomic.AtomicReference<ClaimedJob> first = new java.util.concurrent.atomic.AtomicReference<>();
+        await().atMost(PATIENCE).until(() -> store.claim("stalled#1", Set.of(type), 1, 200).stream()
+                .peek(first::set).findFirst().isPresent());
+        ClaimedJob stalled = first.get();
         assertThat(stalled.lease().jobId()).isEqualTo(id);
 
         // The node stalls past its lease: the rescuer (an EJB timer) takes the job back.
@@ -307,7 +311,7 @@ public abstract class QueueBehaviour {
     void rescuerDeadLettersAJobWhoseLastAttemptsNodeDied() {
         String type = unhandledType();
         JobId id = queue.submit(JobRequest.builder(type).maxAttempts(1).build()).id();
-        assertThat(store.claim("dead#1", Set.of(type), 1, 200)).hasSize(1);
+        await().atMost(PATIENCE).until(() -> store.claim("dead#1", Set.of(type), 1, 200).size() == 1);
 
         JobView dead = awaitState(id, JobState.DEAD_LETTER);
 

@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -423,6 +424,26 @@ class CrashOnlyIT {
         assertThat(node.waitExit(START)).as("exit code for the supervisor").isEqualTo(3);
         assertThat(node.log()).contains("DukeQueue cannot start: invalid configuration or handlers")
                 .contains("dukequeue.workers must be positive, got 0");
+    }
+
+    @Test
+    void aWedgedClaimLoopIsLivenessDownWithItsCauseAndUpAgainWhenItTurns() throws Exception {
+        ServerProcess node = node("wedge").with("dukequeue.liveness.max-idle.ms", "3000").start().awaitReady(START);
+        assertThat(node.put("/queues/wedged/max-running", "{\"maxRunning\":1}").statusCode()).isEqualTo(200);
+        // Someone holds the limited queue's row lock: the claim loop waits for it inside its claim and stops turning.
+        try (Connection c = postgres.connect()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.executeQuery("SELECT * FROM dq_queue WHERE name = 'wedged' FOR UPDATE").close();
+            }
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> node.health("live").statusCode() == 503);
+            assertThat(node.health("live").body()).contains("the claim loop has not turned for");
+            c.rollback();
+        }
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> node.health("live").statusCode() == 200);
+        assertThat(node.health("live").body()).containsPattern("\"reason\"\\s*:\\s*\"ok\"");
     }
 
     @Test

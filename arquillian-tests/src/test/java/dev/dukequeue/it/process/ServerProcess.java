@@ -188,6 +188,11 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    HttpResponse<String> put(String path, String json) {
+        return send(api(path).PUT(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
+                .header("Content-Type", "application/json"));
+    }
+
     HttpResponse<String> post(String path, String json) {
         return send(api(path).POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
                 .header("Content-Type", "application/json"));

@@ -108,6 +108,10 @@ public class EngineConfig {
     long recurringIntervalMs;
 
     @Inject
+    @ConfigProperty(name = "dukequeue.liveness.max-idle.ms")
+    Optional<Long> livenessMaxIdleMs;
+
+    @Inject
     @ConfigProperty(name = "dukequeue.log.format", defaultValue = "text")
     String logFormat;
 
@@ -388,5 +392,14 @@ public class EngineConfig {
     /** @return true if log lines are written as one JSON object per line ({@code dukequeue.log.format=json}) */
     public boolean jsonLogs() {
         return logFormat.equals("json");
+    }
+
+    /**
+     * @return how long the claim loop may go without turning before liveness reports the node wedged:
+     *         {@code dukequeue.liveness.max-idle.ms}, else 20 poll intervals + 120 s
+     */
+    public Duration livenessMaxIdle() {
+        return livenessMaxIdleMs.filter(ms -> ms > 0).map(Duration::ofMillis)
+                .orElse(pollInterval().multipliedBy(20).plusSeconds(120));
     }
 }

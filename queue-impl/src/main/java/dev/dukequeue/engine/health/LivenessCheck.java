@@ -32,7 +32,7 @@ public class LivenessCheck implements HealthCheck {
                     .withData("reason", status.reason()).build();
         }
         Duration since = status.sinceDispatcherTick();
-        Duration limit = config.pollInterval().multipliedBy(20).plusSeconds(120);
+        Duration limit = config.livenessMaxIdle();
         boolean wedged = phase == EngineStatus.Phase.RUNNING && since.compareTo(limit) > 0;
         return HealthCheckResponse.named("dukequeue-dispatcher").status(!wedged).withData("phase", phase.name())
                 .withData("claimLoopIdleMs", since.toMillis())
