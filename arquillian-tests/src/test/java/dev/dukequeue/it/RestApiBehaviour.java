@@ -357,18 +357,7 @@ public abstract class RestApiBehaviour extends QueueBehaviour {
                 + ":" + base.getPort() + "/metrics")).header("Accept", "text/plain").build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
-        for (String line : r.body().split("\n")) {
-            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
-                boolean all = true;
-                for (String label : labels) {
-                    all &= line.contains(label);
-                }
-                if (all) {
-                    return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                }
-            }
-        }
-        return 0;
+        return PrometheusText.value(r.body(), name, labels);
     }
 
     @Test

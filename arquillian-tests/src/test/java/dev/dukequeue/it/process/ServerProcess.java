@@ -125,18 +125,7 @@ final class ServerProcess implements AutoCloseable {
     /** @return the value of the first /metrics sample named {@code name} whose line contains every label, or 0 */
     double metric(String name, String... labels) {
         HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics")).GET());
-        for (String line : r.body().split("\n")) {
-            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
-                boolean all = true;
-                for (String label : labels) {
-                    all &= line.contains(label);
-                }
-                if (all) {
-                    return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                }
-            }
-        }
-        return 0;
+        return dev.dukequeue.it.PrometheusText.value(r.body(), name, labels);
     }
 
     HttpResponse<String> health(String which) {
