@@ -2,18 +2,16 @@ package dev.dukequeue.web.security;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.security.enterprise.authentication.mechanism.http.BasicAuthenticationMechanismDefinition;
 import jakarta.security.enterprise.credential.UsernamePasswordCredential;
 import jakarta.security.enterprise.identitystore.CredentialValidationResult;
 import jakarta.security.enterprise.identitystore.IdentityStore;
 import java.util.Set;
 
 /**
- * Validates HTTP Basic credentials against {@link AdminCredentials}; roles are returned as groups of the same name.
- * Carries the mechanism definition because Jakarta Security only reads it from CDI beans.
+ * Validates credentials (HTTP Basic for the API, the login form for the UI: {@link DukeQueueAuthenticationMechanism})
+ * against {@link AdminCredentials}; roles are returned as groups of the same name.
  */
 @ApplicationScoped
-@BasicAuthenticationMechanismDefinition(realmName = "DukeQueue")
 public class ConfiguredIdentityStore implements IdentityStore {
 
     @Inject

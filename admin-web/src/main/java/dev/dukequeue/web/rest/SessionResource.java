@@ -1,0 +1,37 @@
+package dev.dukequeue.web.rest;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpSession;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+
+/** {@code GET /session}: who is calling, with which roles, and the CSRF token of the UI session (null without one). */
+@Path("session")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class SessionResource {
+
+    @Context
+    HttpServletRequest request;
+
+    @GET
+    public JsonObject session() {
+        JsonArrayBuilder roles = Json.createArrayBuilder();
+        for (String role : new String[] {"admin", "viewer"}) {
+            if (request.isUserInRole(role)) {
+                roles.add(role);
+            }
+        }
+        HttpSession session = request.getSession(false);
+        Object token = session == null ? null : session.getAttribute("dukequeue.csrf");
+        var b = Json.createObjectBuilder().add("user", request.getUserPrincipal().getName()).add("roles", roles);
+        return (token == null ? b.addNull("csrfToken") : b.add("csrfToken", token.toString())).build();
+    }
+}

@@ -1,0 +1,212 @@
+package dev.dukequeue.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The admin UI in a real headless browser (Debian's Chromium through ChromeDriver) against the real WAR on Payara
+ * Micro: sign in, filter, open a job, retry a dead job and see it complete, pause a queue, and a payload with a
+ * {@code <script>} shown as text. Screenshots of the main pages go to {@code target/screenshots}.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class AdminUiIT {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @ArquillianResource
+    URL base;
+
+    private WebDriver browser;
+    private WebDriverWait wait;
+
+    @Deployment(name = "dukequeue")
+    static WebArchive deployment() {
+        Map<String, String> config = Deployments.fastEngine("it-ui");
+        config.put("dukequeue.data.dir", Deployments.freshDataDir("ui"));
+        return Deployments.dukequeue(config);
+    }
+
+    @BeforeEach
+    void browser() {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "Debian's chromium and chromium-driver are not installed (.ci/run installs them)");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,900");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+    }
+
+    @AfterEach
+    void close() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    private JsonObject api(String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "api/v1" + path))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        ("admin:" + Deployments.ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return Json.createReader(new StringReader(r.body())).readObject();
+    }
+
+    private void signIn() {
+        browser.get(base + "ui/");
+        wait.until(ExpectedConditions.urlContains("login.html"));
+        browser.findElement(By.id("username")).sendKeys("admin");
+        browser.findElement(By.id("password")).sendKeys(Deployments.ADMIN_PASSWORD);
+        browser.findElement(By.id("signin")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("queues-overview")));
+    }
+
+    private void screenshot(String name) throws Exception {
+        Path dir = Files.createDirectories(Path.of("target", "screenshots"));
+        Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(shot, dir.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    void wrongCredentialsAreRefusedAndNothingIsShownWithoutSigningIn() {
+        browser.get(base + "ui/");
+        wait.until(ExpectedConditions.urlContains("login.html"));
+        browser.findElement(By.id("username")).sendKeys("admin");
+        browser.findElement(By.id("password")).sendKeys("wrong");
+        browser.findElement(By.id("signin")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("failed")));
+        assertThat(browser.getCurrentUrl()).contains("login.html?failed");
+    }
+
+    @Test
+    void anOperatorFiltersOpensRetriesADeadJobAndPausesAQueue() throws Exception {
+        String queue = "ui-" + System.nanoTime();
+        // A job whose outage ends in 4 s: dead after its single attempt, fine when retried later.
+        String dead = api("POST", "/jobs", "{\"type\":\"demo.fail\",\"queue\":\"" + queue + "\",\"maxAttempts\":1,"
+                + "\"payload\":{\"failUntil\":\"" + Instant.now().plusSeconds(4) + "\"}}").getString("id");
+        String hostile = api("POST", "/jobs", "{\"type\":\"demo.echo\",\"queue\":\"" + queue + "\",\"payload\":"
+                + "{\"note\":\"<script>window.pwned=1</script><img src=x onerror=window.pwned=2>\"}}").getString("id");
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                api("GET", "/jobs/" + dead, null).getString("state").equals("DEAD_LETTER"));
+
+        signIn();
+        assertThat(browser.findElement(By.id("queues-overview")).getText()).contains(queue);
+        screenshot("overview");
+
+        browser.findElement(By.id("nav-jobs")).click();
+        new Select(wait.until(ExpectedConditions.elementToBeClickable(By.id("filter-state")))).selectByValue("DEAD_LETTER");
+        WebElement queueFilter = browser.findElement(By.id("filter-queue"));
+        queueFilter.clear();
+        queueFilter.sendKeys(queue);
+        browser.findElement(By.id("filter-apply")).click();
+        // The unfiltered list had both jobs: wait for the filtered one.
+        wait.until(d -> d.getCurrentUrl().contains("state=DEAD_LETTER")
+                && d.findElements(By.cssSelector("#jobs tbody tr")).size() == 1);
+        WebElement row = browser.findElement(By.cssSelector("tr[data-id='" + dead + "']"));
+        screenshot("jobs");
+        row.findElement(By.className("job-link")).click();
+
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("job-fields"), "DEAD_LETTER"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> Instant.now().isAfter(Instant.parse(
+                api("GET", "/jobs/" + dead, null).getJsonObject("payload").getString("failUntil"))));
+        browser.findElement(By.id("retry")).click();
+        browser.switchTo().alert().accept();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "Re-driven."));
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            browser.navigate().refresh();
+            return wait.until(ExpectedConditions.presenceOfElementLocated(By.id("job-fields"))).getText()
+                    .contains("COMPLETED");
+        });
+        assertThat(browser.findElement(By.id("attempts")).getText()).contains("FAILED").contains("SUCCEEDED");
+        screenshot("job");
+
+        browser.get(base + "ui/#/job/" + hostile);
+        // The same page re-renders for the new job: wait for its payload (an old element may go stale meanwhile).
+        String payload = wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
+            String text = d.findElement(By.id("payload")).getText();
+            return text.contains("pwned") ? text : null;
+        });
+        assertThat(payload).as("shown as text").contains("<script>window.pwned=1</script>")
+                .contains("<img src=x onerror=window.pwned=2>");
+        assertThat(((JavascriptExecutor) browser).executeScript("return window.pwned === undefined")).isEqualTo(true);
+        assertThat(browser.findElements(By.cssSelector("#payload script, #payload img"))).isEmpty();
+
+        browser.findElement(By.id("nav-queues")).click();
+        WebElement queueRow = wait.until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("tr[data-queue='" + queue + "']")));
+        queueRow.findElement(By.className("pause-toggle")).click();
+        browser.switchTo().alert().accept();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "Queue " + queue + " paused."));
+        assertThat(browser.findElement(By.cssSelector("tr[data-queue='" + queue + "'] .queue-status")).getText())
+                .isEqualTo("paused");
+        screenshot("queues");
+        JsonObject listed = api("GET", "/queues", null).getJsonArray("items").getValuesAs(JsonObject.class).stream()
+                .filter(q -> q.getString("name").equals(queue)).findFirst().orElseThrow();
+        assertThat(listed.getBoolean("paused")).as("paused for every node, through the same API").isTrue();
+        api("POST", "/queues/" + queue + "/resume", null);
+    }
+
+    @Test
+    void aStateChangeWithTheSessionCookieButWithoutTheCsrfTokenIsRefused() {
+        signIn();
+        Object status = ((JavascriptExecutor) browser).executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                        + "fetch('../api/v1/queues/csrf-probe/pause', {method: 'POST', credentials: 'same-origin'})"
+                        + ".then(r => done(r.status)).catch(e => done(String(e)));");
+        assertThat(status).isEqualTo(403L);
+        Object withToken = ((JavascriptExecutor) browser).executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                        + "fetch('../api/v1/session').then(r => r.json()).then(s => fetch("
+                        + "'../api/v1/queues/csrf-probe/resume', {method: 'POST', credentials: 'same-origin',"
+                        + " headers: {'X-CSRF-Token': s.csrfToken}})).then(r => done(r.status)).catch(e => done(String(e)));");
+        assertThat(withToken).isEqualTo(200L);
+    }
+}
