@@ -84,12 +84,22 @@ async function overview() {
 }
 
 // --- Jobs --------------------------------------------------------------------------------------------------------
-async function jobs(params) {
+const localToIso = v => v ? new Date(v).toISOString() : '';
+const isoToLocal = v => {
+    if (!v) return '';
+    const d = new Date(v);
+    return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().substring(0, 16);
+};
+
+async function jobs(params, message) {
     const filters = el('form', {class: 'filters', id: 'filters', onsubmit: e => {
         e.preventDefault();
         const f = new FormData(e.target);
         const q = new URLSearchParams();
-        for (const [k, v] of f.entries()) if (v) q.set(k, v);
+        for (const [k, v] of f.entries()) {
+            if (!v) continue;
+            q.set(k, k === 'from' || k === 'to' ? localToIso(v) : v);
+        }
         location.hash = '#/jobs?' + q.toString();
     }},
         el('label', {}, 'State', el('select', {name: 'state', id: 'filter-state'},
@@ -97,12 +107,22 @@ async function jobs(params) {
             ...STATES.map(s => el('option', {value: s, text: s, selected: params.get('state') === s})))),
         el('label', {}, 'Queue', el('input', {name: 'queue', id: 'filter-queue', value: params.get('queue') || ''})),
         el('label', {}, 'Type', el('input', {name: 'type', id: 'filter-type', value: params.get('type') || ''})),
+        el('label', {}, 'Id, key or error', el('input', {name: 'text', id: 'filter-text', type: 'search',
+            value: params.get('text') || ''})),
+        el('label', {}, 'Submitted from', el('input', {name: 'from', id: 'filter-from', type: 'datetime-local',
+            value: isoToLocal(params.get('from'))})),
+        el('label', {}, 'to', el('input', {name: 'to', id: 'filter-to', type: 'datetime-local',
+            value: isoToLocal(params.get('to'))})),
         el('button', {type: 'submit', id: 'filter-apply', text: 'Filter'}));
     const query = new URLSearchParams();
-    for (const k of ['state', 'queue', 'type', 'cursor']) if (params.get(k)) query.set(k, params.get(k));
+    for (const k of ['state', 'queue', 'type', 'text', 'from', 'to', 'cursor']) if (params.get(k)) query.set(k, params.get(k));
     query.set('limit', '50');
     const page = await api('GET', '/jobs?' + query.toString());
+    const selectable = j => isAdmin() && (j.state === 'FAILED' || j.state === 'DEAD_LETTER'
+        || !['COMPLETED', 'CANCELLED'].includes(j.state));
     const rows = page.items.map(j => el('tr', {'data-id': j.id},
+        el('td', {}, selectable(j) ? el('input', {type: 'checkbox', class: 'pick', value: j.id, 'data-state': j.state,
+            'aria-label': 'select job ' + j.id}) : ''),
         el('td', {}, el('a', {href: '#/job/' + j.id, class: 'job-link', text: j.id.substring(0, 8)})),
         el('td', {text: j.type}), el('td', {text: j.queue}), el('td', {}, stateCell(j.state)),
         el('td', {class: 'num', text: j.attempts + '/' + j.maxAttempts}), el('td', {text: when(j.createdAt)}),
@@ -110,11 +130,58 @@ async function jobs(params) {
     const more = page.nextCursor ? el('p', {}, el('a', {id: 'next-page', href: '#/jobs?' + (() => {
         const n = new URLSearchParams(params); n.set('cursor', page.nextCursor); return n.toString();
     })(), text: 'Older jobs'})) : null;
-    show(el('h1', {text: 'Jobs'}), filters,
+    const picked = () => [...document.querySelectorAll('input.pick:checked')];
+    const bulk = isAdmin() ? el('p', {class: 'actions'},
+        el('button', {id: 'retry-selected', class: 'secondary', text: 'Retry selected', onclick: () => bulkAct('retry',
+            picked().filter(c => c.dataset.state === 'FAILED' || c.dataset.state === 'DEAD_LETTER'), params)}),
+        ' ',
+        el('button', {id: 'cancel-selected', class: 'secondary', text: 'Cancel selected', onclick: () => bulkAct('cancel',
+            picked().filter(c => !['FAILED', 'DEAD_LETTER'].includes(c.dataset.state)), params)}),
+        ' ',
+        (params.get('state') === 'DEAD_LETTER' || params.get('state') === 'FAILED')
+            ? el('button', {id: 'redrive-matching', text: 'Re-drive all matching', onclick: () => redriveMatching(params)})
+            : null) : null;
+    show(el('h1', {text: 'Jobs'}), message ? notice(message) : null, filters, bulk,
         page.items.length === 0 ? notice('No job matches.') : el('div', {class: 'scroll'}, el('table', {id: 'jobs'},
-            el('thead', {}, el('tr', {}, ...['id', 'type', 'queue', 'state', 'attempts', 'created', 'last error']
-                .map(h => el('th', {text: h})))),
+            el('thead', {}, el('tr', {}, el('th', {}, el('span', {class: 'visually-hidden', text: 'select'})),
+                ...['id', 'type', 'queue', 'state', 'attempts', 'created', 'last error'].map(h => el('th', {text: h})))),
             el('tbody', {}, rows))), more);
+}
+
+async function bulkAct(action, boxes, params) {
+    if (boxes.length === 0) {
+        main().prepend(notice('Select jobs that can be ' + (action === 'retry' ? 'retried (FAILED, DEAD_LETTER)' : 'cancelled (unfinished)') + ' first.', true));
+        return;
+    }
+    if (!confirm((action === 'retry' ? 'Retry ' : 'Cancel ') + boxes.length + ' job(s)?')) return;
+    let done = 0;
+    const failed = [];
+    for (const box of boxes) {
+        try {
+            await api('POST', '/jobs/' + box.value + '/' + action);
+            done++;
+        } catch (e) {
+            failed.push(box.value.substring(0, 8) + ': ' + e.message);
+        }
+    }
+    await jobs(params, (action === 'retry' ? 'Retried ' : 'Cancelled ') + done + ' job(s).'
+        + (failed.length ? ' Not done: ' + failed.join('; ') : ''));
+}
+
+async function redriveMatching(params) {
+    const filter = {state: params.get('state')};
+    if (params.get('queue')) filter.queue = params.get('queue');
+    if (params.get('type')) filter.type = params.get('type');
+    // (The page's time filter is on submission; the re-drive takes every matching dead job, whenever submitted.)
+    const what = Object.entries(filter).map(([k, v]) => k + '=' + v).join(', ');
+    if (!confirm('Re-drive every ' + filter.state + ' job matching ' + what + ' (oldest first, at most 1000)?')) return;
+    try {
+        const r = await api('POST', '/jobs/redrive', filter);
+        await jobs(params, 'Re-drove ' + r.redriven.length + ' of ' + r.matched + ' matching job(s).'
+            + (r.skipped.length ? ' Skipped: ' + r.skipped.map(s => s.id.substring(0, 8) + ' (' + s.reason + ')').join('; ') : ''));
+    } catch (e) {
+        main().prepend(notice(e.message, true));
+    }
 }
 
 // --- One job -----------------------------------------------------------------------------------------------------

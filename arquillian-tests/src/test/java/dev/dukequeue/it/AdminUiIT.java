@@ -209,4 +209,35 @@ class AdminUiIT {
                         + " headers: {'X-CSRF-Token': s.csrfToken}})).then(r => done(r.status)).catch(e => done(String(e)));");
         assertThat(withToken).isEqualTo(200L);
     }
+
+    @Test
+    void deadJobsAreReDrivenByFilterAndJobsAreFoundByKeyAndTime() throws Exception {
+        String queue = "ui-bulk-" + System.nanoTime();
+        String until = Instant.now().plusSeconds(3).toString();
+        String a = api("POST", "/jobs", "{\"type\":\"demo.fail\",\"queue\":\"" + queue + "\",\"maxAttempts\":1,"
+                + "\"idempotencyKey\":\"invoice-7731\",\"payload\":{\"failUntil\":\"" + until + "\"}}").getString("id");
+        String b = api("POST", "/jobs", "{\"type\":\"demo.fail\",\"queue\":\"" + queue + "\",\"maxAttempts\":1,"
+                + "\"payload\":{\"failUntil\":\"" + until + "\"}}").getString("id");
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                api("GET", "/jobs/" + a, null).getString("state").equals("DEAD_LETTER")
+                        && api("GET", "/jobs/" + b, null).getString("state").equals("DEAD_LETTER"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> Instant.now().isAfter(Instant.parse(until)));
+
+        signIn();
+        browser.get(base + "ui/#/jobs?text=invoice-77");
+        wait.until(d -> d.findElements(By.cssSelector("#jobs tbody tr")).size() == 1
+                && !d.findElements(By.cssSelector("tr[data-id='" + a + "']")).isEmpty());
+        browser.get(base + "ui/#/jobs?queue=" + queue + "&from=" + Instant.now().plusSeconds(3600));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "No job matches."));
+
+        browser.get(base + "ui/#/jobs?state=DEAD_LETTER&queue=" + queue);
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d ->
+                d.findElements(By.cssSelector("#jobs tbody tr")).size() == 2);
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("redrive-matching"))).click();
+        browser.switchTo().alert().accept();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "Re-drove 2 of 2 matching job(s)."));
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                api("GET", "/jobs/" + a, null).getString("state").equals("COMPLETED")
+                        && api("GET", "/jobs/" + b, null).getString("state").equals("COMPLETED"));
+    }
 }

@@ -300,6 +300,11 @@ public abstract class RestApiBehaviour extends QueueBehaviour {
         assertThat(big.json().getString("field")).isEqualTo("jobs");
         assertThat(big.json().getString("message")).contains("at most 1000");
 
+        Reply badFrom = admin("GET", "/jobs?from=yesterday", null);
+        assertThat(badFrom.status()).isEqualTo(400);
+        assertThat(badFrom.json().getString("field")).isEqualTo("from");
+        assertThat(admin("GET", "/jobs?text=" + first, null).json().getJsonArray("items")).as("found by its id").hasSize(1);
+
         Reply unknown = admin("POST", "/jobs", "{\"type\":\"demo.echo\",\"dependsOn\":[\"not-a-uuid\"]}");
         assertThat(unknown.status()).isEqualTo(400);
         assertThat(unknown.json().getString("field")).isEqualTo("dependsOn[0]");

@@ -143,13 +143,16 @@ public class JobsResource {
 
     /** Newest first, keyset-paginated: pass {@code nextCursor} back as {@code cursor}. */
     @GET
-    @Operation(summary = "List jobs", description = "Newest first, keyset-paginated: pass nextCursor back as cursor")
+    @Operation(summary = "List jobs", description = "Newest first, keyset-paginated: pass nextCursor back as cursor."
+            + " Filters: state, queue, type, text (the job id, or part of the idempotency key, type or last error),"
+            + " from and to (submission time, ISO-8601 instants)")
     @APIResponse(responseCode = "200", description = "A page", content = @Content(mediaType = "application/json",
             example = "{\"items\":[],\"nextCursor\":null}"))
     @APIResponse(ref = "BadRequest")
     public Response list(@QueryParam("state") String state, @QueryParam("type") String type,
             @QueryParam("queue") String queueName, @QueryParam("limit") @DefaultValue("50") String limit,
-            @QueryParam("cursor") String cursor) {
+            @QueryParam("cursor") String cursor, @QueryParam("text") String text, @QueryParam("from") String from,
+            @QueryParam("to") String to) {
         JobState stateFilter = null;
         if (state != null && !state.isBlank()) {
             try {
@@ -169,8 +172,9 @@ public class JobsResource {
             throw new BadRequestException("invalid_parameter", "limit", "limit must be an integer between 1 and "
                     + JobSearch.MAX_LIMIT);
         }
+        JobFilter filter = new JobFilter(stateFilter, blankToNull(type), blankToNull(queueName), blankToNull(text),
+                instantParam("from", from), instantParam("to", to));
         try {
-            JobFilter filter = new JobFilter(stateFilter, blankToNull(type), blankToNull(queueName));
             return Response.ok(JobJson.page(search.list(filter, size, cursor))).build();
         } catch (IllegalArgumentException e) {
             throw new BadRequestException("invalid_parameter", "cursor", e.getMessage());
@@ -223,6 +227,18 @@ public class JobsResource {
     @APIResponse(ref = "Conflict")
     public Response retry(@PathParam("id") String id) {
         return Response.ok(JobJson.job(queue.retry(jobId(id)))).build();
+    }
+
+    private static java.time.Instant instantParam(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return java.time.Instant.parse(value.trim());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new BadRequestException("invalid_parameter", name, name + " must be an ISO-8601 instant such as"
+                    + " 2030-01-31T12:00:00Z");
+        }
     }
 
     private static JobId jobId(String id) {

@@ -76,6 +76,16 @@ public class JobSearch {
         if (filter.queue() != null) {
             jpql.append(" AND j.queue = :queue");
         }
+        if (filter.text() != null) {
+            jpql.append(" AND (j.id = :text OR j.idempotencyKey LIKE :like ESCAPE '\\' OR j.type LIKE :like ESCAPE '\\'"
+                    + " OR j.lastErrorMessage LIKE :like ESCAPE '\\')");
+        }
+        if (filter.createdFrom() != null) {
+            jpql.append(" AND j.createdAt >= :from");
+        }
+        if (filter.createdTo() != null) {
+            jpql.append(" AND j.createdAt < :to");
+        }
         if (after != null) {
             jpql.append(" AND j.seq < :after");
         }
@@ -94,6 +104,16 @@ public class JobSearch {
         }
         if (filter.queue() != null) {
             q.setParameter("queue", filter.queue());
+        }
+        if (filter.text() != null) {
+            q.setParameter("text", filter.text());
+            q.setParameter("like", "%" + filter.text().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+        }
+        if (filter.createdFrom() != null) {
+            q.setParameter("from", filter.createdFrom());
+        }
+        if (filter.createdTo() != null) {
+            q.setParameter("to", filter.createdTo());
         }
         if (after != null) {
             q.setParameter("after", after);
