@@ -66,8 +66,12 @@ async function overview() {
     const totals = Object.fromEntries(STATES.map(s => [s, 0]));
     for (const q of queues.items) for (const s of STATES) totals[s] += q.counts[s] || 0;
     const ready = health && health.status === 'UP';
+    const check = health && (health.checks || []).find(c => c.name === 'dukequeue');
+    const database = check && check.data ? String(check.data.database) : 'unknown';
     const cards = el('div', {class: 'cards'},
         el('div', {class: 'card', id: 'card-ready'}, el('b', {text: ready ? 'UP' : 'DOWN'}), 'readiness'),
+        el('div', {class: 'card', id: 'card-database'}, el('b', {text: database === 'UP' ? 'closed' : 'open'}),
+            'database circuit', database === 'UP' ? null : el('div', {class: 'error', text: database})),
         ...STATES.map(s => el('div', {class: 'card'}, el('b', {text: totals[s]}), s)));
     const rows = queues.items.map(q => el('tr', {},
         el('td', {}, el('a', {href: '#/jobs?queue=' + encodeURIComponent(q.name), text: q.name})),

@@ -139,6 +139,8 @@ class AdminUiIT {
 
         signIn();
         assertThat(browser.findElement(By.id("queues-overview")).getText()).contains(queue);
+        assertThat(browser.findElement(By.id("card-ready")).getText()).contains("UP");
+        assertThat(browser.findElement(By.id("card-database")).getText()).contains("closed");
         screenshot("overview");
 
         browser.findElement(By.id("nav-jobs")).click();
