@@ -30,7 +30,7 @@ public class SessionResource {
             }
         }
         HttpSession session = request.getSession(false);
-        Object token = session == null ? null : session.getAttribute("dukequeue.csrf");
+        Object token = session == null ? null : session.getAttribute(dev.dukequeue.web.security.LoginServlet.CSRF);
         var b = Json.createObjectBuilder().add("user", request.getUserPrincipal().getName()).add("roles", roles);
         return (token == null ? b.addNull("csrfToken") : b.add("csrfToken", token.toString())).build();
     }

@@ -17,7 +17,8 @@ import java.util.Base64;
 @WebServlet({"/ui/login", "/ui/logout"})
 public class LoginServlet extends HttpServlet {
 
-    static final String CSRF = "dukequeue.csrf";
+    /** The session attribute holding the UI session's CSRF token. */
+    public static final String CSRF = "dukequeue.csrf";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     @Override
