@@ -42,9 +42,12 @@ async function api(method, path, body) {
 const isAdmin = () => session.roles.includes('admin');
 const main = () => document.getElementById('main');
 
+// Replaces the page; focus moves to it (announced) unless it is a quiet refresh of the same page.
 function show(...nodes) {
+    const quiet = nodes[0] === true;
+    if (typeof nodes[0] === 'boolean') nodes.shift();
     main().replaceChildren(...nodes.flat().filter(n => n !== null && n !== undefined));
-    main().focus({preventScroll: true});
+    if (!quiet) main().focus({preventScroll: true});
 }
 
 function notice(text, error) {
@@ -60,9 +63,71 @@ function when(iso) {
 }
 
 // --- Overview --------------------------------------------------------------------------------------------------
-async function overview() {
-    const [queues, health] = await Promise.all([api('GET', '/queues'),
-        fetch('../../health/ready').then(r => r.json()).catch(() => null)]);
+const RANGES = [['60', '1 hour'], ['360', '6 hours'], ['1440', '24 hours']];
+const SVG = 'http://www.w3.org/2000/svg';
+
+function svg(tag, attrs) {
+    const node = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
+    return node;
+}
+
+// A line chart of one or more series over the history's points; null values are gaps. Text alternative: the
+// aria-label (latest and highest of each series) and a data table behind "Data".
+function chart(id, title, points, series, format) {
+    const W = 600, H = 150, PAD = 3;
+    const values = series.flatMap(s => points.map(s.value)).filter(v => v !== null);
+    const max = Math.max(1e-9, ...values);
+    // A step chart: each point covers its step, so a value seen in one step only still shows.
+    const x = i => points.length === 0 ? 0 : i * W / points.length;
+    const y = v => H - PAD - v / max * (H - 2 * PAD);
+    const plot = svg('svg', {viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: 'none', 'aria-hidden': 'true'});
+    for (const f of [0.25, 0.5, 0.75]) {
+        plot.append(svg('line', {x1: 0, x2: W, y1: y(max * f), y2: y(max * f), class: 'grid'}));
+    }
+    series.forEach((s, n) => {
+        let d = '';
+        let pen = false;
+        points.forEach((p, i) => {
+            const v = s.value(p);
+            if (v === null) { pen = false; return; }
+            d += (pen ? 'L' : 'M') + x(i).toFixed(1) + ' ' + y(v).toFixed(1) + ' H' + x(i + 1).toFixed(1) + ' ';
+            pen = true;
+        });
+        if (d) plot.append(svg('path', {d, class: 'line series-' + n}));
+    });
+    const summary = series.map(s => {
+        const vs = points.map(s.value).filter(v => v !== null);
+        return s.name + ': latest ' + (vs.length ? format(vs[vs.length - 1]) : 'no data')
+            + ', highest ' + (vs.length ? format(Math.max(...vs)) : 'no data');
+    }).join('; ');
+    const time = iso => new Date(iso).toLocaleTimeString([], {hour: '2-digit', minute: '2-digit'});
+    return el('figure', {class: 'chart', id},
+        el('figcaption', {}, el('b', {text: title}), ' ',
+            ...series.map((s, n) => el('span', {class: 'legend series-' + n, text: s.name}))),
+        el('div', {class: 'plot', role: 'img', 'aria-label': title + ' - ' + summary},
+            el('span', {class: 'ymax', text: format(max === 1e-9 ? 0 : max)}), plot),
+        el('div', {class: 'axis'}, el('span', {text: points.length ? time(points[0].at) : ''}),
+            el('span', {text: points.length ? time(points[points.length - 1].at) : ''})),
+        el('details', {}, el('summary', {text: 'Data'}), el('div', {class: 'scroll'}, el('table', {},
+            el('thead', {}, el('tr', {}, el('th', {text: 'from'}), ...series.map(s => el('th', {class: 'num', text: s.name})))),
+            el('tbody', {}, points.filter(p => series.some(s => s.value(p))).map(p => el('tr', {},
+                el('td', {text: when(p.at)}),
+                ...series.map(s => el('td', {class: 'num', text: s.value(p) === null ? '' : format(s.value(p))})))))))));
+}
+
+function ago(ms) {
+    if (ms < 1000) return 'just now';
+    if (ms < 120000) return Math.round(ms / 1000) + ' s ago';
+    if (ms < 7200000) return Math.round(ms / 60000) + ' min ago';
+    return Math.round(ms / 3600000) + ' h ago';
+}
+
+async function overview(params, quiet) {
+    const range = RANGES.some(r => r[0] === params.get('range')) ? params.get('range') : '60';
+    const [queues, health, nodes, history] = await Promise.all([api('GET', '/queues'),
+        fetch('../../health/ready').then(r => r.json()).catch(() => null),
+        api('GET', '/nodes'), api('GET', '/stats/history?minutes=' + range)]);
     const totals = Object.fromEntries(STATES.map(s => [s, 0]));
     for (const q of queues.items) for (const s of STATES) totals[s] += q.counts[s] || 0;
     const ready = health && health.status === 'UP';
@@ -77,13 +142,41 @@ async function overview() {
         el('td', {}, el('a', {href: '#/jobs?queue=' + encodeURIComponent(q.name), text: q.name})),
         el('td', {text: q.paused ? 'paused' : 'running'}),
         ...STATES.map(s => el('td', {class: 'num', text: q.counts[s] || 0}))));
-    show(el('h1', {text: 'Overview'}), cards,
+    const perMinute = v => (v * 60 / history.stepSeconds);
+    const num = v => (Math.round(v * 10) / 10).toLocaleString();
+    const pct = v => (Math.round(v * 1000) / 10) + ' %';
+    const pts = history.points;
+    const charts = el('div', {class: 'charts'},
+        chart('chart-throughput', 'Throughput (jobs/min)', pts, [
+            {name: 'completed', value: p => perMinute(p.completed)},
+            {name: 'submitted', value: p => perMinute(p.submitted)},
+            {name: 'failed attempts', value: p => perMinute(p.failed)}], num),
+        chart('chart-failures', 'Failure rate', pts, [
+            {name: 'failed / ended attempts', value: p => p.completed + p.failed === 0 ? null : p.failureRate}], pct),
+        chart('chart-depth', 'Queue depth', pts, [
+            {name: 'waiting', value: p => p.waiting}, {name: 'running', value: p => p.running}], num));
+    const rangePicker = el('p', {class: 'range'}, 'Last ', ...RANGES.map(([m, label]) =>
+        el('a', {href: '#/?range=' + m, class: m === range ? 'active' : null, 'aria-current': m === range ? 'true' : null,
+            text: label})), el('span', {class: 'hint', text: ' - steps of ' + history.stepSeconds + ' s, all queues'}));
+    const nodeRows = nodes.items.map(n => el('tr', {'data-node': n.node},
+        el('td', {}, el('code', {text: n.node})),
+        el('td', {}, el('span', {class: 'node-' + n.status, text: n.status})),
+        el('td', {text: n.phase}), el('td', {class: 'num', text: n.running}), el('td', {class: 'num', text: n.workers}),
+        el('td', {text: when(n.startedAt)}),
+        el('td', {title: when(n.heartbeatAt), text: ago(n.heartbeatAgeMs)})));
+    show(quiet, el('h1', {text: 'Overview'}), cards,
+        el('h2', {text: 'Activity'}), rangePicker, charts,
+        el('h2', {text: 'Nodes'}),
+        nodes.items.length === 0 ? notice('No node has reported yet.') : el('div', {class: 'scroll'}, el('table', {id: 'nodes'},
+            el('thead', {}, el('tr', {}, ...['node', 'status', 'phase', 'running', 'workers', 'started', 'last heartbeat']
+                .map((h, i) => el('th', {class: i === 3 || i === 4 ? 'num' : null, text: h})))),
+            el('tbody', {}, nodeRows))),
         el('h2', {text: 'Queues'}),
         el('div', {class: 'scroll'}, el('table', {id: 'queues-overview'},
             el('thead', {}, el('tr', {}, el('th', {text: 'queue'}), el('th', {text: 'status'}),
                 ...STATES.map(s => el('th', {class: 'num', text: s})))),
             el('tbody', {}, rows))),
-        el('p', {class: 'hint'}, 'Metrics for charts over time: ', el('a', {href: '../../metrics', text: '/metrics'}),
+        el('p', {class: 'hint'}, 'Refreshes every 15 s. Per-node metrics: ', el('a', {href: '../../metrics', text: '/metrics'}),
             ' (Prometheus; a Grafana dashboard is in docs/observability).'));
 }
 
@@ -259,7 +352,63 @@ async function queues(message) {
         el('div', {class: 'scroll'}, el('table', {id: 'queues'},
             el('thead', {}, el('tr', {}, ...['queue', 'status', 'waiting', 'running', 'max running', 'refused', '']
                 .map(h => el('th', {text: h})))),
-            el('tbody', {}, rows))));
+            el('tbody', {}, rows))),
+        isAdmin() ? purgeForm(data.items.map(q => q.name)) : null);
+}
+
+// Purge goes through the engine's retention job (POST /jobs/purge); the page follows that job to its result.
+const FINISHED = ['COMPLETED', 'CANCELLED', 'FAILED', 'DEAD_LETTER'];
+const AGES = [['60', '1 hour'], ['1440', '1 day'], ['10080', '7 days'], ['43200', '30 days'], ['0', 'any age']];
+
+function purgeForm(queueNames) {
+    const outcome = el('div', {id: 'purge-outcome', role: 'status'});
+    const form = el('form', {class: 'filters', id: 'purge', onsubmit: async e => {
+        e.preventDefault();
+        const f = new FormData(e.target);
+        const states = f.getAll('state');
+        if (states.length === 0) {
+            outcome.replaceChildren(notice('Choose at least one state to purge.', true));
+            return;
+        }
+        const minutes = Number(f.get('age'));
+        const queue = f.get('queue');
+        const age = AGES.find(a => a[0] === f.get('age'))[1];
+        if (!confirm('Delete every ' + states.join(', ') + ' job' + (queue ? ' of queue ' + queue : '')
+            + (minutes ? ' finished more than ' + age + ' ago' : ', whenever it finished') + '? This cannot be undone.')) return;
+        const body = {states, olderThanMinutes: minutes};
+        if (queue) body.queue = queue;
+        try {
+            const job = await api('POST', '/jobs/purge', body);
+            const link = el('a', {href: '#/job/' + job.id, text: 'retention job ' + job.id.substring(0, 8)});
+            outcome.replaceChildren(el('p', {class: 'notice'}, 'Purging through ', link, '...'));
+            const until = Date.now() + 120000;
+            let j = job;
+            while (!['COMPLETED', 'FAILED', 'DEAD_LETTER', 'CANCELLED'].includes(j.state) && Date.now() < until) {
+                await new Promise(r => setTimeout(r, 500));
+                j = await api('GET', '/jobs/' + job.id);
+            }
+            if (j.state === 'COMPLETED') {
+                const per = Object.entries(j.result.deleted).map(([k, v]) => k + ' ' + v).join(', ');
+                outcome.replaceChildren(el('p', {class: 'notice', id: 'purge-done'},
+                    'Purged ' + j.result.total + ' finished job(s)' + (per ? ' (' + per + ')' : '') + ' through ', link, '.'));
+            } else {
+                outcome.replaceChildren(el('p', {class: 'notice error'}, 'The ', link, ' is ' + j.state
+                    + (j.lastError ? ': ' + j.lastError.message : '') + '.'));
+            }
+        } catch (err) {
+            outcome.replaceChildren(notice(err.message, true));
+        }
+    }},
+        el('fieldset', {}, el('legend', {text: 'States'}), ...FINISHED.map(st => el('label', {class: 'inline'},
+            el('input', {type: 'checkbox', name: 'state', value: st, checked: st === 'COMPLETED' || st === 'CANCELLED'}), st))),
+        el('label', {}, 'Finished more than', el('select', {name: 'age', id: 'purge-age'},
+            ...AGES.map(([m, label]) => el('option', {value: m, text: label, selected: m === '10080'})))),
+        el('label', {}, 'Queue', el('select', {name: 'queue', id: 'purge-queue'}, el('option', {value: '', text: 'all'}),
+            ...queueNames.map(q => el('option', {value: q, text: q})))),
+        el('button', {type: 'submit', id: 'purge-submit', class: 'secondary', text: 'Purge'}));
+    return [el('h2', {text: 'Purge finished jobs'}),
+        el('p', {class: 'hint', text: 'Deletes finished jobs and their attempts now, as the scheduled retention does.'}),
+        form, outcome];
 }
 
 // --- Routing -----------------------------------------------------------------------------------------------------
@@ -273,7 +422,7 @@ async function route() {
         if (path === '/jobs') await jobs(params);
         else if (path.startsWith('/job/')) await job(decodeURIComponent(path.substring(5)));
         else if (path === '/queues') await queues();
-        else await overview();
+        else await overview(params);
     } catch (e) {
         show(notice('Could not load this page: ' + e.message, true));
     }
@@ -284,6 +433,13 @@ async function start() {
     document.getElementById('user').textContent = session.user + ' (' + session.roles.join(', ') + ')';
     window.addEventListener('hashchange', route);
     await route();
+    // The overview is what stays open during an incident: refresh it in place (focus stays where it is).
+    setInterval(() => {
+        const [path, query] = (location.hash.substring(1) || '/').split('?');
+        if ((path === '/' || path === '') && !document.hidden && !document.activeElement?.closest('details')) {
+            overview(new URLSearchParams(query || ''), true).catch(() => {});
+        }
+    }, 15000);
 }
 
 start();

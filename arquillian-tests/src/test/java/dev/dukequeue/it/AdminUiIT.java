@@ -65,6 +65,7 @@ class AdminUiIT {
     static WebArchive deployment() {
         Map<String, String> config = Deployments.fastEngine("it-ui");
         config.put("dukequeue.data.dir", Deployments.freshDataDir("ui"));
+        config.put("dukequeue.stats.interval.ms", "1000");
         return Deployments.dukequeue(config);
     }
 
@@ -141,7 +142,6 @@ class AdminUiIT {
         assertThat(browser.findElement(By.id("queues-overview")).getText()).contains(queue);
         assertThat(browser.findElement(By.id("card-ready")).getText()).contains("UP");
         assertThat(browser.findElement(By.id("card-database")).getText()).contains("closed");
-        screenshot("overview");
 
         browser.findElement(By.id("nav-jobs")).click();
         new Select(wait.until(ExpectedConditions.elementToBeClickable(By.id("filter-state")))).selectByValue("DEAD_LETTER");
@@ -189,11 +189,111 @@ class AdminUiIT {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "Queue " + queue + " paused."));
         assertThat(browser.findElement(By.cssSelector("tr[data-queue='" + queue + "'] .queue-status")).getText())
                 .isEqualTo("paused");
-        screenshot("queues");
         JsonObject listed = api("GET", "/queues", null).getJsonArray("items").getValuesAs(JsonObject.class).stream()
                 .filter(q -> q.getString("name").equals(queue)).findFirst().orElseThrow();
         assertThat(listed.getBoolean("paused")).as("paused for every node, through the same API").isTrue();
         api("POST", "/queues/" + queue + "/resume", null);
+    }
+
+    private JsonObject history(String queue) throws Exception {
+        return api("GET", "/stats/history?minutes=60&queue=" + queue, null);
+    }
+
+    private static long sum(JsonObject history, String field) {
+        return history.getJsonArray("points").getValuesAs(JsonObject.class).stream()
+                .mapToLong(p -> p.getJsonNumber(field).longValue()).sum();
+    }
+
+    @Test
+    void theOverviewChartsActivityListsTheNodeAndFinishedJobsArePurgedFromTheQueuesPage() throws Exception {
+        String queue = "ui-purge-" + System.nanoTime();
+        for (int i = 0; i < 3; i++) {
+            api("POST", "/jobs", "{\"type\":\"demo.echo\",\"queue\":\"" + queue + "\",\"payload\":{\"i\":" + i + "}}");
+        }
+        // The node writes its activity once per second here: wait until the history holds the three completions.
+        await().atMost(Duration.ofSeconds(30)).until(() -> sum(history(queue), "completed") == 3);
+
+        signIn();
+        WebElement throughput = wait.until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#chart-throughput .plot")));
+        assertThat(throughput.getAttribute("aria-label")).contains("completed: latest").doesNotContain("highest 0;");
+        assertThat(browser.findElements(By.cssSelector("#chart-throughput path.line.series-0"))).hasSize(1);
+        assertThat(browser.findElements(By.cssSelector("#chart-depth path.line"))).isNotEmpty();
+        assertThat(browser.findElement(By.id("chart-failures")).getText()).contains("Failure rate");
+        WebElement node = browser.findElement(By.cssSelector("#nodes tbody tr"));
+        assertThat(node.getText()).contains("it-ui#").contains("alive").contains("RUNNING");
+        screenshot("overview");
+        browser.findElement(By.linkText("6 hours")).click();
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> d.getCurrentUrl().contains("range=360")
+                && d.findElement(By.cssSelector(".range a.active")).getText().equals("6 hours"));
+
+        browser.findElement(By.id("nav-queues")).click();
+        new Select(wait.until(ExpectedConditions.elementToBeClickable(By.id("purge-queue")))).selectByValue(queue);
+        new Select(browser.findElement(By.id("purge-age"))).selectByValue("0");
+        browser.findElement(By.id("purge-submit")).click();
+        assertThat(browser.switchTo().alert().getText()).contains("COMPLETED, CANCELLED").contains(queue);
+        browser.switchTo().alert().accept();
+        WebElement done = new WebDriverWait(browser, Duration.ofSeconds(90)).until(
+                ExpectedConditions.presenceOfElementLocated(By.id("purge-done")));
+        assertThat(done.getText()).contains("Purged 3 finished job(s)").contains("COMPLETED 3");
+        assertThat(api("GET", "/jobs?queue=" + queue, null).getJsonArray("items")).isEmpty();
+        screenshot("queues");
+    }
+
+    /** @return true if the page is no wider than the window (nothing to scroll sideways) */
+    private boolean fitsTheWidth() {
+        return (Boolean) ((JavascriptExecutor) browser).executeScript(
+                "return document.documentElement.scrollWidth <= window.innerWidth + 1");
+    }
+
+    private String focused() {
+        return (String) ((JavascriptExecutor) browser).executeScript(
+                "const a = document.activeElement; return a ? (a.id || a.className || a.tagName) : ''");
+    }
+
+    /** Presses Tab (or Shift+Tab) until the focused element matches, as a keyboard user would (at most 60 presses). */
+    private void tabTo(java.util.function.Predicate<String> target, boolean backwards) {
+        CharSequence key = backwards ? org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.SHIFT,
+                org.openqa.selenium.Keys.TAB) : org.openqa.selenium.Keys.TAB;
+        for (int i = 0; i < 60 && !target.test(focused()); i++) {
+            new org.openqa.selenium.interactions.Actions(browser).sendKeys(key).perform();
+        }
+        assertThat(focused()).matches(target::test);
+    }
+
+    @Test
+    void onAPhoneEveryPageFitsTheScreenAndAJobIsFoundAndOpenedWithTheKeyboardOnly() throws Exception {
+        String queue = "ui-phone-" + System.nanoTime();
+        String id = api("POST", "/jobs", "{\"type\":\"demo.echo\",\"queue\":\"" + queue + "\",\"payload\":"
+                + "{\"text\":\"" + "a-long-unbroken-word-".repeat(10) + "\"}}").getString("id");
+        await().atMost(Duration.ofSeconds(30)).until(() -> api("GET", "/jobs/" + id, null).getString("state")
+                .equals("COMPLETED"));
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        signIn();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("chart-throughput")));
+        assertThat(fitsTheWidth()).as("overview fits a phone's width").isTrue();
+        screenshot("overview-phone");
+
+        // Keyboard only: Shift+Tab from the page up to the Jobs link, Enter; Tab to the queue filter, type, Enter; Tab
+        // to the job, Enter. (Each page takes the focus when it shows, as a screen reader user needs.)
+        tabTo("nav-jobs"::equals, true);
+        new org.openqa.selenium.interactions.Actions(browser).sendKeys(org.openqa.selenium.Keys.ENTER).perform();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("filters")));
+        assertThat(fitsTheWidth()).as("jobs fit").isTrue();
+        tabTo("filter-queue"::equals, false);
+        new org.openqa.selenium.interactions.Actions(browser).sendKeys(queue, org.openqa.selenium.Keys.ENTER).perform();
+        wait.until(d -> d.getCurrentUrl().contains("queue=" + queue)
+                && d.findElements(By.cssSelector("#jobs tbody tr")).size() == 1);
+        tabTo("job-link"::equals, false);
+        new org.openqa.selenium.interactions.Actions(browser).sendKeys(org.openqa.selenium.Keys.ENTER).perform();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("job-fields"), "COMPLETED"));
+        assertThat(browser.getCurrentUrl()).endsWith("#/job/" + id);
+        assertThat(fitsTheWidth()).as("a job with a long id and payload fits").isTrue();
+        screenshot("job-phone");
+
+        browser.get(base + "ui/#/queues");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("purge")));
+        assertThat(fitsTheWidth()).as("queues fit").isTrue();
     }
 
     @Test

@@ -63,7 +63,8 @@ public abstract class RestApiBehaviour extends QueueBehaviour {
         String id = "00000000-0000-0000-0000-000000000000";
         for (String[] endpoint : new String[][] {{"GET", "/jobs"}, {"POST", "/jobs"}, {"GET", "/jobs/" + id},
                 {"POST", "/jobs/" + id + "/cancel"}, {"POST", "/jobs/" + id + "/retry"}, {"GET", "/stats"},
-                {"POST", "/jobs/batch"}, {"GET", "/jobs/" + id + "/attempts"}}) {
+                {"POST", "/jobs/batch"}, {"GET", "/jobs/" + id + "/attempts"}, {"GET", "/nodes"},
+                {"GET", "/stats/history"}, {"POST", "/jobs/purge"}}) {
             assertThat(call(endpoint[0], endpoint[1], "{}", null, null).status()).as(endpoint[0] + " " + endpoint[1])
                     .isEqualTo(401);
             assertThat(call(endpoint[0], endpoint[1], "{}", "admin", "wrong").status()).isEqualTo(401);
@@ -354,6 +355,62 @@ public abstract class RestApiBehaviour extends QueueBehaviour {
                 .stream().filter(r -> r.getString("name").equals("it-yearly")).findFirst().orElseThrow();
         assertThat(yearly.getString("cron")).isEqualTo("0 3 1 1 *");
         assertThat(yearly.getString("nextRunAt")).isNotBlank();
+    }
+
+    @Test
+    @RunAsClient
+    void nodesActivityOverTimeAndPurgeOverRest() throws Exception {
+        JsonObject self = admin("GET", "/nodes", null).json().getJsonArray("items").getValuesAs(JsonObject.class)
+                .stream().filter(n -> n.getString("status").equals("alive")).findFirst().orElseThrow();
+        assertThat(self.getString("phase")).isEqualTo("RUNNING");
+        assertThat(self.getInt("workers")).isEqualTo(4);
+        assertThat(self.getString("node")).startsWith(self.getString("name") + "#");
+        assertThat(self.getJsonNumber("heartbeatAgeMs").longValue()).isLessThan(10_000);
+
+        String name = "rest-purge-" + System.nanoTime();
+        for (int i = 0; i < 3; i++) {
+            admin("POST", "/jobs", "{\"type\":\"demo.echo\",\"queue\":\"" + name + "\",\"payload\":{\"i\":" + i + "}}");
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> admin("GET", "/jobs?queue=" + name + "&state=COMPLETED", null)
+                .json().getJsonArray("items").size() == 3);
+        // Every node writes its activity once per stats interval (1 s here): the history of the queue shows the jobs.
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            JsonObject h = admin("GET", "/stats/history?minutes=10&queue=" + name, null).json();
+            long submitted = 0;
+            long completed = 0;
+            for (JsonObject p : h.getJsonArray("points").getValuesAs(JsonObject.class)) {
+                submitted += p.getJsonNumber("submitted").longValue();
+                completed += p.getJsonNumber("completed").longValue();
+            }
+            return submitted == 3 && completed == 3;
+        });
+        JsonObject history = admin("GET", "/stats/history?minutes=60", null).json();
+        assertThat(history.getInt("stepSeconds")).isEqualTo(30);
+        assertThat(history.getJsonArray("points")).hasSize(120);
+        for (String bad : new String[] {"0", "abc", "100000"}) {
+            Reply r = admin("GET", "/stats/history?minutes=" + bad, null);
+            assertThat(r.status()).as(bad).isEqualTo(400);
+            assertThat(r.json().getString("field")).isEqualTo("minutes");
+        }
+
+        Reply running = admin("POST", "/jobs/purge", "{\"states\":[\"COMPLETED\",\"RUNNING\"],\"olderThanMinutes\":0}");
+        assertThat(running.status()).isEqualTo(400);
+        assertThat(running.json().getString("field")).isEqualTo("states[1]");
+        Reply noAge = admin("POST", "/jobs/purge", "{\"states\":[\"COMPLETED\"]}");
+        assertThat(noAge.status()).isEqualTo(400);
+        assertThat(noAge.json().getString("field")).isEqualTo("olderThanMinutes");
+        assertThat(viewer("POST", "/jobs/purge", "{\"olderThanMinutes\":0}").status()).isEqualTo(403);
+
+        Reply purge = admin("POST", "/jobs/purge", "{\"states\":[\"COMPLETED\"],\"olderThanMinutes\":0,"
+                + "\"queue\":\"" + name + "\"}");
+        assertThat(purge.status()).isEqualTo(202);
+        String retention = purge.json().getString("id");
+        assertThat(purge.raw().headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith(retention));
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                admin("GET", "/jobs/" + retention, null).json().getString("state").equals("COMPLETED"));
+        JsonObject result = admin("GET", "/jobs/" + retention, null).json().getJsonObject("result");
+        assertThat(result.getJsonObject("deleted").getInt("COMPLETED")).isEqualTo(3);
+        assertThat(admin("GET", "/jobs?queue=" + name, null).json().getJsonArray("items")).isEmpty();
     }
 
     /** @return the value of the first /metrics sample named {@code name} whose labels contain every given label */

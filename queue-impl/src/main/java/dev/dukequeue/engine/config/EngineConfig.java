@@ -88,6 +88,18 @@ public class EngineConfig {
     boolean exitOnFatal;
 
     @Inject
+    @ConfigProperty(name = "dukequeue.stats.interval.ms", defaultValue = "60000")
+    long statsIntervalMs;
+
+    @Inject
+    @ConfigProperty(name = "dukequeue.stats.retention", defaultValue = "P2D")
+    Duration statsRetention;
+
+    @Inject
+    @ConfigProperty(name = "dukequeue.nodes.forget-after", defaultValue = "P1D")
+    Duration nodesForgetAfter;
+
+    @Inject
     @ConfigProperty(name = "dukequeue.dependencies.lifetime", defaultValue = "P7D")
     Duration dependencyLifetime;
 
@@ -159,6 +171,9 @@ public class EngineConfig {
         queueWorkers = queueNumbers("dukequeue.node.queue-workers", queueWorkersText.orElse(""));
         maxRunningByQueue = queueNumbers("dukequeue.queue.max-running", maxRunningText.orElse(""));
         positive("dukequeue.dependencies.lifetime", dependencyLifetime.toMillis());
+        positive("dukequeue.stats.interval.ms", statsIntervalMs);
+        positive("dukequeue.stats.retention", statsRetention.toMillis());
+        positive("dukequeue.nodes.forget-after", nodesForgetAfter.toMillis());
         positive("dukequeue.recurring.interval.ms", recurringIntervalMs);
         if (!logFormat.equals("text") && !logFormat.equals("json")) {
             throw new IllegalArgumentException("dukequeue.log.format must be text or json, got " + logFormat);
@@ -323,6 +338,21 @@ public class EngineConfig {
     /** @return true if the demo handlers ({@code demo.*}) are active */
     public boolean demoEnabled() {
         return demoEnabled;
+    }
+
+    /** @return how often each node writes its activity per queue to {@code dq_stat} (the admin UI's charts) */
+    public Duration statsInterval() {
+        return Duration.ofMillis(statsIntervalMs);
+    }
+
+    /** @return how long activity rows are kept */
+    public Duration statsRetention() {
+        return statsRetention;
+    }
+
+    /** @return how long the row of a node that stopped sending heartbeats is kept */
+    public Duration nodesForgetAfter() {
+        return nodesForgetAfter;
     }
 
     /** @return how long a job may wait PENDING for its dependencies when its request does not say */

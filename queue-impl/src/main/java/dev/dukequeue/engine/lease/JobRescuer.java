@@ -51,6 +51,9 @@ public class JobRescuer {
     EngineConfig config;
 
     @Inject
+    dev.dukequeue.engine.lifecycle.NodeRegistry nodes;
+
+    @Inject
     dev.dukequeue.engine.observe.EngineMetrics metrics;
 
     private final AtomicBoolean busy = new AtomicBoolean();
@@ -84,6 +87,7 @@ public class JobRescuer {
         rescueNow();
         settleDependencies();
         refreshDepths();
+        nodes.beat();
     }
 
     /** The metrics' queue depth snapshot: one grouped query over the active jobs per interval. */

@@ -74,6 +74,9 @@ public class EngineBootstrap {
     JobRescuer rescuer;
 
     @Inject
+    NodeRegistry nodes;
+
+    @Inject
     dev.dukequeue.engine.schedule.RecurringJobs recurring;
 
     @Inject
@@ -170,6 +173,7 @@ public class EngineBootstrap {
         rescuer.start();
         registerGauges();
         status.enter(EngineStatus.Phase.RUNNING, "claiming and running jobs");
+        nodes.beat(); // the node shows in the cluster table at once, not one rescuer interval later
         LOG.info(() -> "DukeQueue node " + node.owner() + " started on " + store.dialect() + " in "
                 + (System.nanoTime() - begin) / 1_000_000 + " ms");
     }

@@ -49,6 +49,9 @@ public class ShutdownOrchestrator {
     JobRescuer rescuer;
 
     @Inject
+    NodeRegistry nodes;
+
+    @Inject
     dev.dukequeue.engine.schedule.RecurringJobs recurring;
 
     @Inject
@@ -154,6 +157,7 @@ public class ShutdownOrchestrator {
         }
         steps.add(new Step("close", ShutdownStep.CLOSE, Set.of("drain"), Duration.ofSeconds(10), () -> {
             dispatcher.close();
+            nodes.leave();
             return "worker threads stopped";
         }));
         return steps;

@@ -43,6 +43,8 @@ public class EngineMetrics {
     /** Counters and timers by name and tags: the hot path (every claim and outcome) does one map lookup. */
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    /** The same events per queue since the last write to {@code dq_stat} (the admin UI's charts). */
+    private final ActivityTally activity = new ActivityTally();
 
     private static String key(String name, Tag... tags) {
         StringBuilder k = new StringBuilder(name);
@@ -69,6 +71,7 @@ public class EngineMetrics {
     /** Jobs stored by a committed submission. */
     public void submitted(String queue, long n) {
         count("dukequeue_jobs_submitted", "jobs stored by committed submissions", n, queue(queue));
+        activity.add(queue, ActivityTally.SUBMITTED, n);
     }
 
     /** A node leased a job; {@code wait} is how long it was due before (database clock). */
@@ -84,6 +87,7 @@ public class EngineMetrics {
 
     public void completed(String queue) {
         count("dukequeue_jobs_completed", "jobs that completed", 1, queue(queue));
+        activity.add(queue, ActivityTally.COMPLETED, 1);
     }
 
     /**
@@ -95,6 +99,7 @@ public class EngineMetrics {
     public void failed(String queue, ErrorCategory category, boolean retried, boolean dead) {
         count("dukequeue_jobs_failed", "failed attempts, by error category", 1, queue(queue),
                 new Tag("category", category.name()));
+        activity.add(queue, ActivityTally.FAILED, 1);
         if (retried) {
             count("dukequeue_jobs_retried", "failed attempts that will be retried after a backoff", 1, queue(queue));
         }
@@ -105,6 +110,7 @@ public class EngineMetrics {
 
     public void deadLettered(String queue, long n) {
         count("dukequeue_jobs_dead_lettered", "jobs that went to DEAD_LETTER", n, queue(queue));
+        activity.add(queue, ActivityTally.DEAD_LETTERED, n);
     }
 
     public void cancelled(String queue) {
@@ -176,5 +182,23 @@ public class EngineMetrics {
                 }
             }
         });
+    }
+
+    /** @return this node's activity per queue since the last write to {@code dq_stat} */
+    public ActivityTally activity() {
+        return activity;
+    }
+
+    /** @return the last queue depth snapshot: queue -> {waiting (PENDING + SCHEDULED), running} */
+    public Map<String, long[]> depthSnapshot() {
+        Map<String, long[]> out = new java.util.TreeMap<>();
+        depths.forEach((queue, perState) -> out.put(queue, new long[] {
+                value(perState, JobState.PENDING) + value(perState, JobState.SCHEDULED), value(perState, JobState.RUNNING)}));
+        return out;
+    }
+
+    private static long value(Map<JobState, AtomicLong> perState, JobState state) {
+        AtomicLong v = perState.get(state);
+        return v == null ? 0 : v.get();
     }
 }

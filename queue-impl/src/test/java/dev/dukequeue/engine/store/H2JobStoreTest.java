@@ -25,4 +25,13 @@ class H2JobStoreTest extends JobStoreContract {
             return H2;
         }
     }
+
+    /** The cluster tables on the same database. */
+    @org.junit.jupiter.api.Nested
+    class Cluster extends ClusterContract {
+        @Override
+        protected DataSource database() {
+            return H2;
+        }
+    }
 }

@@ -69,4 +69,13 @@ class MariaDbJobStoreTest extends JobStoreContract {
             return dataSource;
         }
     }
+
+    /** The cluster tables on the same database. */
+    @org.junit.jupiter.api.Nested
+    class Cluster extends ClusterContract {
+        @Override
+        protected DataSource database() {
+            return dataSource;
+        }
+    }
 }

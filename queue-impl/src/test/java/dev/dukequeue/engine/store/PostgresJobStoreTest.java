@@ -37,4 +37,13 @@ class PostgresJobStoreTest extends JobStoreContract {
             return postgres.getPostgresDatabase();
         }
     }
+
+    /** The cluster tables on the same database. */
+    @org.junit.jupiter.api.Nested
+    class Cluster extends ClusterContract {
+        @Override
+        protected DataSource database() {
+            return postgres.getPostgresDatabase();
+        }
+    }
 }

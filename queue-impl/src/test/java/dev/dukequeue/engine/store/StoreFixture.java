@@ -59,6 +59,8 @@ abstract class StoreFixture {
             s.executeUpdate("DELETE FROM dq_attempt");
             s.executeUpdate("DELETE FROM dq_dependency");
             s.executeUpdate("DELETE FROM dq_schedule");
+            s.executeUpdate("DELETE FROM dq_stat");
+            s.executeUpdate("DELETE FROM dq_node");
             s.executeUpdate("DELETE FROM dq_queue");
             s.executeUpdate("DELETE FROM dq_job");
         }
