@@ -139,6 +139,9 @@ class AdminUiIT {
                 api("GET", "/jobs/" + dead, null).getString("state").equals("DEAD_LETTER"));
 
         signIn();
+        org.openqa.selenium.Cookie session = browser.manage().getCookieNamed("JSESSIONID");
+        assertThat(session.isHttpOnly()).isTrue();
+        assertThat(session.getSameSite()).as("the browser kept the SameSite=Strict session cookie").isEqualTo("Strict");
         assertThat(browser.findElement(By.id("queues-overview")).getText()).contains(queue);
         assertThat(browser.findElement(By.id("card-ready")).getText()).contains("UP");
         assertThat(browser.findElement(By.id("card-database")).getText()).contains("closed");

@@ -39,8 +39,22 @@ public class LoginServlet extends HttpServlet {
         request.changeSessionId();
         byte[] token = new byte[24];
         RANDOM.nextBytes(token);
-        request.getSession().setAttribute(CSRF, Base64.getUrlEncoder().withoutPadding().encodeToString(token));
+        HttpSession session = request.getSession();
+        session.setAttribute(CSRF, Base64.getUrlEncoder().withoutPadding().encodeToString(token));
+        sameSiteCookie(request, response, session);
         response.sendRedirect(request.getContextPath() + "/ui/");
+    }
+
+    /**
+     * Sends the session cookie once more, last, with {@code SameSite=Strict}: Payara (Server 6.2025.9, Micro
+     * 6.2025.10) leaves SameSite out of the session cookie whether it is set in web.xml or through
+     * {@code SessionCookieConfig}. The browser keeps the last of two cookies with the same name and path.
+     */
+    private static void sameSiteCookie(HttpServletRequest request, HttpServletResponse response, HttpSession session) {
+        String name = request.getServletContext().getSessionCookieConfig().getName();
+        String path = request.getContextPath().isEmpty() ? "/" : request.getContextPath();
+        response.addHeader("Set-Cookie", (name == null ? "JSESSIONID" : name) + "=" + session.getId() + "; Path=" + path
+                + "; HttpOnly; SameSite=Strict" + (request.isSecure() ? "; Secure" : ""));
     }
 
     @Override
