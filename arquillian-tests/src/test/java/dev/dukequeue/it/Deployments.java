@@ -83,7 +83,7 @@ public final class Deployments {
                         jarOf(org.hamcrest.Matcher.class));
     }
 
-    private static File jarOf(Class<?> type) {
+    static File jarOf(Class<?> type) {
         try {
             return new File(type.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {
