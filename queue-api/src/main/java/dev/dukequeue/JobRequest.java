@@ -156,8 +156,11 @@ public record JobRequest(
         return new Builder(type);
     }
 
+    /** Looked up once: {@code Json.createReader} runs a ServiceLoader lookup (a class path scan) on every call. */
+    private static final jakarta.json.spi.JsonProvider JSON = jakarta.json.spi.JsonProvider.provider();
+
     private static void requireJson(String json) {
-        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(json))) {
             reader.readValue();
         } catch (JsonException e) {
             throw new InvalidJobRequestException("payload", "must be valid JSON: " + e.getMessage());

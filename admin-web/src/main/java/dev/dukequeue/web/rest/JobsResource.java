@@ -1,5 +1,6 @@
 package dev.dukequeue.web.rest;
 
+import dev.dukequeue.web.rest.dto.Jsons;
 import dev.dukequeue.JobId;
 import dev.dukequeue.JobNotFoundException;
 import dev.dukequeue.JobQueue;
@@ -14,7 +15,6 @@ import dev.dukequeue.web.rest.dto.JobJson;
 import dev.dukequeue.web.rest.dto.JobRequestJson;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -109,11 +109,11 @@ public class JobsResource {
             throw new BadRequestException("invalid_request", "jobs", "jobs must contain at least one job");
         }
         List<JobReceipt> receipts = queue.submitAll(requests);
-        JsonArrayBuilder items = Json.createArrayBuilder();
+        JsonArrayBuilder items = Jsons.JSON.createArrayBuilder();
         receipts.forEach(r -> items.add(JobJson.receipt(r)));
         boolean anyCreated = receipts.stream().anyMatch(JobReceipt::created);
         return Response.status(anyCreated ? Response.Status.CREATED : Response.Status.OK)
-                .entity(Json.createObjectBuilder().add("jobs", items).build()).build();
+                .entity(Jsons.JSON.createObjectBuilder().add("jobs", items).build()).build();
     }
 
     @GET
@@ -198,13 +198,13 @@ public class JobsResource {
     @Consumes(MediaType.WILDCARD)
     public Response redrive(String body) {
         RedriveResult result = queue.redrive(JobRequestJson.readRedriveFilter(
-                body == null || body.isBlank() ? Json.createObjectBuilder().build() : JobRequestJson.parseObject(body)));
-        JsonArrayBuilder redriven = Json.createArrayBuilder();
+                body == null || body.isBlank() ? Jsons.JSON.createObjectBuilder().build() : JobRequestJson.parseObject(body)));
+        JsonArrayBuilder redriven = Jsons.JSON.createArrayBuilder();
         result.redriven().forEach(id -> redriven.add(id.toString()));
-        JsonArrayBuilder skipped = Json.createArrayBuilder();
-        result.skipped().forEach((id, reason) -> skipped.add(Json.createObjectBuilder().add("id", id.toString())
+        JsonArrayBuilder skipped = Jsons.JSON.createArrayBuilder();
+        result.skipped().forEach((id, reason) -> skipped.add(Jsons.JSON.createObjectBuilder().add("id", id.toString())
                 .add("reason", reason)));
-        return Response.ok(Json.createObjectBuilder().add("matched", result.matched())
+        return Response.ok(Jsons.JSON.createObjectBuilder().add("matched", result.matched())
                 .add("redriven", redriven).add("skipped", skipped).build()).build();
     }
 
@@ -262,9 +262,9 @@ public class JobsResource {
                     + " number of minutes between 0 and 10000000");
         }
         long olderThanMs = n.longValue() * 60_000;
-        jakarta.json.JsonObjectBuilder ages = Json.createObjectBuilder();
+        jakarta.json.JsonObjectBuilder ages = Jsons.JSON.createObjectBuilder();
         states.forEach(state -> ages.add(state, olderThanMs));
-        jakarta.json.JsonObjectBuilder payload = Json.createObjectBuilder().add("olderThanMs", ages);
+        jakarta.json.JsonObjectBuilder payload = Jsons.JSON.createObjectBuilder().add("olderThanMs", ages);
         if (json.containsKey("queue") && json.get("queue").getValueType() != jakarta.json.JsonValue.ValueType.NULL) {
             if (!(json.get("queue") instanceof jakarta.json.JsonString q) || q.getString().isBlank()) {
                 throw new BadRequestException("invalid_request", "queue", "queue must be a queue name");

@@ -1,10 +1,10 @@
 package dev.dukequeue.web.rest;
 
+import dev.dukequeue.web.rest.dto.Jsons;
 import dev.dukequeue.engine.admin.ClusterActivity;
 import dev.dukequeue.engine.admin.NodeView;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
@@ -27,13 +27,13 @@ public class NodesResource {
             + " silent for dukequeue.nodes.forget-after are deleted): status alive, stopped or missing, phase, workers,"
             + " running jobs, start and last heartbeat (database clock).")
     public JsonObject list() {
-        JsonArrayBuilder items = Json.createArrayBuilder();
+        JsonArrayBuilder items = Jsons.JSON.createArrayBuilder();
         for (NodeView n : cluster.nodes()) {
-            items.add(Json.createObjectBuilder().add("node", n.owner()).add("name", n.name()).add("status", n.status())
+            items.add(Jsons.JSON.createObjectBuilder().add("node", n.owner()).add("name", n.name()).add("status", n.status())
                     .add("phase", n.phase()).add("workers", n.workers()).add("running", n.running())
                     .add("startedAt", n.startedAt().toString()).add("heartbeatAt", n.heartbeatAt().toString())
                     .add("heartbeatAgeMs", n.heartbeatAge().toMillis()));
         }
-        return Json.createObjectBuilder().add("items", items).build();
+        return Jsons.JSON.createObjectBuilder().add("items", items).build();
     }
 }

@@ -1,11 +1,11 @@
 package dev.dukequeue.web.rest;
 
+import dev.dukequeue.web.rest.dto.Jsons;
 import dev.dukequeue.JobQueue;
 import dev.dukequeue.engine.admin.JobSearch;
 import dev.dukequeue.engine.admin.QueueView;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonNumber;
@@ -36,12 +36,12 @@ public class QueuesResource {
 
     @GET
     public JsonObject list() {
-        JsonArrayBuilder items = Json.createArrayBuilder();
+        JsonArrayBuilder items = Jsons.JSON.createArrayBuilder();
         for (QueueView q : search.queues()) {
-            JsonObjectBuilder counts = Json.createObjectBuilder();
+            JsonObjectBuilder counts = Jsons.JSON.createObjectBuilder();
             q.counts().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
                     .forEach(e -> counts.add(e.getKey().name(), e.getValue()));
-            JsonObjectBuilder item = Json.createObjectBuilder().add("name", q.name()).add("paused", q.paused());
+            JsonObjectBuilder item = Jsons.JSON.createObjectBuilder().add("name", q.name()).add("paused", q.paused());
             if (q.maxRunning() == null) {
                 item.addNull("maxRunning");
             } else {
@@ -50,7 +50,7 @@ public class QueuesResource {
             item.add("maxWaiting", q.maxWaiting()).add("warnAt", q.warnAt()).add("refused", q.refused());
             items.add(item.add("counts", counts));
         }
-        return Json.createObjectBuilder().add("items", items).build();
+        return Jsons.JSON.createObjectBuilder().add("items", items).build();
     }
 
     /** Durable, for every node: the queue keeps accepting jobs, none of its jobs is claimed until it is resumed. */
@@ -58,14 +58,14 @@ public class QueuesResource {
     @Path("{name}/pause")
     public JsonObject pause(@PathParam("name") String name) {
         queue.pause(name);
-        return Json.createObjectBuilder().add("queue", name).add("paused", true).build();
+        return Jsons.JSON.createObjectBuilder().add("queue", name).add("paused", true).build();
     }
 
     @POST
     @Path("{name}/resume")
     public JsonObject resume(@PathParam("name") String name) {
         queue.resume(name);
-        return Json.createObjectBuilder().add("queue", name).add("paused", false).build();
+        return Jsons.JSON.createObjectBuilder().add("queue", name).add("paused", false).build();
     }
 
     /**
@@ -95,7 +95,7 @@ public class QueuesResource {
                     "maxRunning must be a whole number between 1 and 100000, or null for no limit");
         }
         queue.setMaxRunning(name, max);
-        JsonObjectBuilder b = Json.createObjectBuilder().add("queue", name);
+        JsonObjectBuilder b = Jsons.JSON.createObjectBuilder().add("queue", name);
         return (max == null ? b.addNull("maxRunning") : b.add("maxRunning", max)).build();
     }
 }

@@ -1,9 +1,9 @@
 package dev.dukequeue.web.rest;
 
+import dev.dukequeue.web.rest.dto.Jsons;
 import dev.dukequeue.engine.schedule.RecurringJobs;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -24,9 +24,9 @@ public class RecurringResource {
 
     @GET
     public JsonObject list() {
-        JsonArrayBuilder items = Json.createArrayBuilder();
+        JsonArrayBuilder items = Jsons.JSON.createArrayBuilder();
         for (RecurringJobs.View v : recurring.views()) {
-            JsonObjectBuilder b = Json.createObjectBuilder().add("name", v.name()).add("cron", v.cron())
+            JsonObjectBuilder b = Jsons.JSON.createObjectBuilder().add("name", v.name()).add("cron", v.cron())
                     .add("zone", v.zone()).add("type", v.type()).add("queue", v.queue());
             instant(b, "nextRunAt", v.nextRunAt());
             instant(b, "lastRunAt", v.lastRunAt());
@@ -37,7 +37,7 @@ public class RecurringResource {
             }
             items.add(b);
         }
-        return Json.createObjectBuilder().add("items", items).build();
+        return Jsons.JSON.createObjectBuilder().add("items", items).build();
     }
 
     private static void instant(JsonObjectBuilder b, String name, Instant value) {

@@ -1,7 +1,7 @@
 package dev.dukequeue.web.rest;
 
+import dev.dukequeue.web.rest.dto.Jsons;
 import jakarta.enterprise.context.RequestScoped;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -23,7 +23,7 @@ public class SessionResource {
 
     @GET
     public JsonObject session() {
-        JsonArrayBuilder roles = Json.createArrayBuilder();
+        JsonArrayBuilder roles = Jsons.JSON.createArrayBuilder();
         for (String role : new String[] {"admin", "viewer"}) {
             if (request.isUserInRole(role)) {
                 roles.add(role);
@@ -31,7 +31,7 @@ public class SessionResource {
         }
         HttpSession session = request.getSession(false);
         Object token = session == null ? null : session.getAttribute(dev.dukequeue.web.security.LoginServlet.CSRF);
-        var b = Json.createObjectBuilder().add("user", request.getUserPrincipal().getName()).add("roles", roles);
+        var b = Jsons.JSON.createObjectBuilder().add("user", request.getUserPrincipal().getName()).add("roles", roles);
         return (token == null ? b.addNull("csrfToken") : b.add("csrfToken", token.toString())).build();
     }
 }

@@ -1,10 +1,10 @@
 package dev.dukequeue.web.rest;
 
+import dev.dukequeue.web.rest.dto.Jsons;
 import dev.dukequeue.JobState;
 import dev.dukequeue.engine.admin.JobSearch;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import dev.dukequeue.engine.admin.ActivityPoint;
 import dev.dukequeue.engine.admin.ClusterActivity;
@@ -59,9 +59,9 @@ public class StatsResource {
         }
         ClusterActivity.History h = cluster.history(Duration.ofMinutes(m),
                 queue == null || queue.isBlank() ? null : queue.trim());
-        JsonArrayBuilder points = Json.createArrayBuilder();
+        JsonArrayBuilder points = Jsons.JSON.createArrayBuilder();
         for (ActivityPoint p : h.points()) {
-            JsonObjectBuilder b = Json.createObjectBuilder().add("at", p.at().toString()).add("submitted", p.submitted())
+            JsonObjectBuilder b = Jsons.JSON.createObjectBuilder().add("at", p.at().toString()).add("submitted", p.submitted())
                     .add("completed", p.completed()).add("failed", p.failed()).add("deadLettered", p.deadLettered())
                     .add("failureRate", p.failureRate());
             if (p.waiting() < 0) {
@@ -71,7 +71,7 @@ public class StatsResource {
             }
             points.add(b);
         }
-        return Json.createObjectBuilder().add("minutes", m).add("stepSeconds", h.step().toSeconds())
+        return Jsons.JSON.createObjectBuilder().add("minutes", m).add("stepSeconds", h.step().toSeconds())
                 .add("points", points).build();
     }
 
@@ -82,17 +82,17 @@ public class StatsResource {
         for (JobState s : JobState.values()) {
             totals.put(s, 0L);
         }
-        JsonObjectBuilder queues = Json.createObjectBuilder();
+        JsonObjectBuilder queues = Jsons.JSON.createObjectBuilder();
         counts.forEach((queue, perState) -> {
-            JsonObjectBuilder q = Json.createObjectBuilder();
+            JsonObjectBuilder q = Jsons.JSON.createObjectBuilder();
             perState.forEach((state, n) -> {
                 q.add(state.name(), n);
                 totals.merge(state, n, Long::sum);
             });
             queues.add(queue, q);
         });
-        JsonObjectBuilder total = Json.createObjectBuilder();
+        JsonObjectBuilder total = Jsons.JSON.createObjectBuilder();
         totals.forEach((state, n) -> total.add(state.name(), n));
-        return Json.createObjectBuilder().add("queues", queues).add("totals", total).build();
+        return Jsons.JSON.createObjectBuilder().add("queues", queues).add("totals", total).build();
     }
 }

@@ -18,6 +18,7 @@ final class RestartablePostgres implements AutoCloseable {
     private final int port;
     private final Path dataDir;
     private EmbeddedPostgres postgres;
+    private boolean durable;
 
     private RestartablePostgres(int port, Path dataDir) {
         this.port = port;
@@ -37,11 +38,26 @@ final class RestartablePostgres implements AutoCloseable {
         }
     }
 
+    /**
+     * PostgreSQL's own defaults for durability, fsync included (zonky turns fsync off): for benchmarks, where every
+     * commit must pay for its flush as in production. (The crash tests kill processes, not the machine: the page
+     * cache survives them, so they keep fsync off and run faster.)
+     */
+    RestartablePostgres durable() {
+        durable = true;
+        return this;
+    }
+
     RestartablePostgres start() {
         try {
             // zonky turns synchronous_commit off by default; a durability test needs PostgreSQL's real default.
-            postgres = EmbeddedPostgres.builder().setPort(port).setDataDirectory(dataDir.toFile())
-                    .setCleanDataDirectory(false).setServerConfig("synchronous_commit", "on").start();
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setPort(port).setDataDirectory(dataDir.toFile())
+                    .setCleanDataDirectory(false).setServerConfig("synchronous_commit", "on");
+            if (durable) {
+                builder.setServerConfig("fsync", "on").setServerConfig("full_page_writes", "on")
+                        .setServerConfig("max_connections", "300");
+            }
+            postgres = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start PostgreSQL on port " + port, e);
         }

@@ -65,6 +65,22 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /**
+     * A node with the engine's default timings (30 s leases, 500 ms idle poll), for benchmarks: only the database, the
+     * data directory, the name, the demo handlers and {@code workers} are set.
+     */
+    static ServerProcess withDefaults(String name, String jdbcUrl, Path workDir, int workers) {
+        Map<String, String> s = new java.util.LinkedHashMap<>();
+        s.put("dukequeue.node.name", name);
+        s.put("dukequeue.admin.password", PASSWORD);
+        s.put("dukequeue.demo.enabled", "true");
+        s.put("dukequeue.db.url", jdbcUrl);
+        s.put("dukequeue.data.dir", workDir.resolve("data").toString());
+        s.put("dukequeue.workers", Integer.toString(workers));
+        s.put("dukequeue.retention.enabled", "false");
+        return new ServerProcess(name, s, workDir);
+    }
+
+    /**
      * Runs the JVM with its clocks shifted by {@code offset} (libfaketime). The monotonic clock moves by the same
      * constant, which changes no duration; leaving it unshifted makes timed waits inside the JVM stall.
      */
@@ -91,6 +107,10 @@ final class ServerProcess implements AutoCloseable {
             cmd.addAll(List.of(javaBinary(), "-Xmx512m", "-XX:+UseSerialGC",
                     "-Djava.io.tmpdir=" + workDir.resolve("tmp")));
             Files.createDirectories(workDir.resolve("tmp"));
+            String extra = System.getProperty("dukequeue.node.jvm", "").replace("{name}", name);
+            if (!extra.isBlank()) {
+                cmd.addAll(List.of(extra.trim().split("\\s+"))); // e.g. a profiler for the benchmark
+            }
             settings.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
             cmd.addAll(List.of("-jar", jar.toString(), "--port", Integer.toString(port), "--nocluster",
                     "--shutdowngrace", Long.toString(graceForShutdown.toMillis())));

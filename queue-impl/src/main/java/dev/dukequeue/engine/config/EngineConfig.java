@@ -28,6 +28,10 @@ public class EngineConfig {
     int claimBatch;
 
     @Inject
+    @ConfigProperty(name = "dukequeue.completion.writers", defaultValue = "2")
+    int completionWriters;
+
+    @Inject
     @ConfigProperty(name = "dukequeue.poll.interval.ms", defaultValue = "500")
     long pollIntervalMs;
 
@@ -184,6 +188,7 @@ public class EngineConfig {
         positive("dukequeue.dependencies.max-depth", maxDependencyDepth);
         positive("dukequeue.workers", workers);
         positive("dukequeue.claim.batch", claimBatch);
+        positive("dukequeue.completion.writers", completionWriters);
         positive("dukequeue.poll.interval.ms", pollIntervalMs);
         positive("dukequeue.lease.duration.ms", leaseDurationMs);
         positive("dukequeue.heartbeat.interval.ms", heartbeatIntervalMs);
@@ -353,6 +358,11 @@ public class EngineConfig {
     /** @return how long the row of a node that stopped sending heartbeats is kept */
     public Duration nodesForgetAfter() {
         return nodesForgetAfter;
+    }
+
+    /** @return how many threads write completions (each a batch per transaction) */
+    public int completionWriters() {
+        return completionWriters;
     }
 
     /** @return how long a job may wait PENDING for its dependencies when its request does not say */

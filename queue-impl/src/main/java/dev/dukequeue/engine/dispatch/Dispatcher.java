@@ -23,10 +23,13 @@ import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -60,6 +63,8 @@ public class Dispatcher {
 
     private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
     private static final long OUTCOME_RETRY_MS = 1000;
+    /** The most completions one transaction writes. */
+    static final int MAX_COMPLETION_BATCH = 256;
 
     @Inject
     JdbcJobStore store;
@@ -86,6 +91,16 @@ public class Dispatcher {
     ManagedThreadFactory threadFactory;
 
     private final Map<JobId, Execution> running = new ConcurrentHashMap<>();
+    /**
+     * Outcomes of handlers that returned, waiting to be written: the completion writers take all that wait and write
+     * them in one transaction (group commit), each still fenced by its own lease. Bounded: when the database falls
+     * behind, workers wait here (backpressure) instead of claiming more.
+     */
+    private BlockingQueue<PendingCompletion> completions;
+    private final List<Thread> completionWriters = new ArrayList<>();
+
+    private record PendingCompletion(Execution execution, String json) {
+    }
     private final Object signal = new Object();
     private final AtomicLong abandonedThreads = new AtomicLong();
     private boolean woken;
@@ -110,6 +125,13 @@ public class Dispatcher {
         scheduler.scheduleWithFixedDelay(this::renewLeases, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
         claiming = true;
         started = true;
+        completions = new LinkedBlockingQueue<>(Math.max(64, 4 * config.workers()));
+        for (int i = 0; i < config.completionWriters(); i++) {
+            Thread writer = threadFactory.newThread(this::writeCompletions);
+            writer.setName("dukequeue-completions-" + i);
+            completionWriters.add(writer);
+            writer.start();
+        }
         loop = threadFactory.newThread(this::claimLoop);
         loop.setName("dukequeue-dispatcher");
         loop.start();
@@ -223,7 +245,7 @@ public class Dispatcher {
                 return type.cast(json);
             }
             if (jakarta.json.JsonValue.class.isAssignableFrom(type)) {
-                try (jakarta.json.JsonReader r = jakarta.json.Json.createReader(new java.io.StringReader(json))) {
+                try (jakarta.json.JsonReader r = HandlerRegistry.JSON.createReader(new java.io.StringReader(json))) {
                     return type.cast(r.readValue());
                 }
             }
@@ -275,10 +297,99 @@ public class Dispatcher {
             return;
         }
         execution.timeout.cancel(false);
-        Object value = result;
+        if (thrown == null) {
+            completeLater(execution, result);
+            return;
+        }
         Throwable failure = thrown;
-        record(execution, failure == null ? "completion" : "failure",
-                () -> failure == null ? succeed(execution, value) : fail(execution, failure));
+        record(execution, "failure", () -> fail(execution, failure));
+    }
+
+    /**
+     * A handler returned: its outcome goes to the completion writers, and its worker slot is free at once for the next
+     * job (the execution, its lease and its heartbeat stay until the outcome is written).
+     */
+    private void completeLater(Execution execution, Object result) {
+        String json;
+        try {
+            json = registry.resultJson(result);
+        } catch (RuntimeException e) {
+            record(execution, "failure", () -> fail(execution, new PermanentJobException(
+                    "the handler's result cannot be mapped to JSON: " + e.getMessage(), e)));
+            return;
+        }
+        try {
+            completions.put(new PendingCompletion(execution, json));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            record(execution, "completion", () -> succeed(execution, json));
+            return;
+        }
+        releaseSlot(execution);
+    }
+
+    /** A completion writer: takes every outcome waiting (up to a batch) and writes them with one commit. */
+    private void writeCompletions() {
+        List<PendingCompletion> batch = new ArrayList<>(MAX_COMPLETION_BATCH);
+        while (true) {
+            PendingCompletion first;
+            try {
+                first = completions.poll(200, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (first == null) {
+                if (!started) {
+                    return;
+                }
+                continue;
+            }
+            batch.clear();
+            batch.add(first);
+            completions.drainTo(batch, MAX_COMPLETION_BATCH - 1);
+            List<JdbcJobStore.Completion> writes = new ArrayList<>(batch.size());
+            batch.forEach(p -> writes.add(new JdbcJobStore.Completion(p.execution().lease(), p.json())));
+            boolean[] written;
+            try {
+                written = database.call("completion of " + writes.size() + " job(s)", () -> store.completeAll(writes));
+            } catch (RuntimeException e) {
+                // Each outcome is retried on its own, every second, while its lease lasts (the slot is already free).
+                LOG.warning(() -> writes.size() + " completion(s) not written yet (" + e.getMessage() + "); retrying"
+                        + " each every " + OUTCOME_RETRY_MS + " ms while its lease lasts");
+                for (PendingCompletion p : batch) {
+                    retryLater(p.execution(), "completion", () -> succeed(p.execution(), p.json()));
+                }
+                continue;
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                Execution execution = batch.get(i).execution();
+                if (written[i]) {
+                    completed(execution);
+                } else {
+                    LOG.warning(() -> execution + ": completion refused, the lease was lost first (rescued, cancelled"
+                            + " or taken over); the result is discarded");
+                }
+                finish(execution);
+            }
+        }
+    }
+
+    private void retryLater(Execution execution, String what, BooleanSupplier write) {
+        long deadline = System.nanoTime() + config.leaseDuration().toNanos();
+        try {
+            scheduler.schedule(() -> attemptRecord(execution, what, write, deadline, 2), OUTCOME_RETRY_MS,
+                    TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            finish(execution);
+        }
+    }
+
+    private void completed(Execution execution) {
+        metrics.executed(execution.job.queue(), execution.elapsed());
+        metrics.completed(execution.job.queue());
+        JobLog.log(LOG, Level.FINE, JobLog.fields(execution.jobId(), execution.job.type(), execution.job.queue(),
+                node.owner(), "SUCCEED", execution.job.attempt()),
+                () -> execution + ": RUNNING -> COMPLETED on node " + node.owner(), null);
     }
 
     /**
@@ -320,21 +431,11 @@ public class Dispatcher {
         }
     }
 
-    private boolean succeed(Execution execution, Object result) {
-        String json;
-        try {
-            json = registry.resultJson(result);
-        } catch (RuntimeException e) {
-            return fail(execution, new PermanentJobException("the handler's result cannot be mapped to JSON: "
-                    + e.getMessage(), e));
-        }
+    /** Writes one completion on its own (a retry after its batch failed). */
+    private boolean succeed(Execution execution, String json) {
         boolean written = database.call("completion of " + execution.jobId(), () -> store.complete(execution.lease(), json));
         if (written) {
-            metrics.executed(execution.job.queue(), execution.elapsed());
-            metrics.completed(execution.job.queue());
-            JobLog.log(LOG, Level.FINE, JobLog.fields(execution.jobId(), execution.job.type(), execution.job.queue(),
-                    node.owner(), "SUCCEED", execution.job.attempt()),
-                    () -> execution + ": RUNNING -> COMPLETED on node " + node.owner(), null);
+            completed(execution);
         } else {
             // 0 rows: the rescuer, a cancel or another node got there first.
             LOG.warning(() -> execution + ": completion refused, the lease was lost first (rescued, cancelled or "
@@ -473,9 +574,17 @@ public class Dispatcher {
             execution.timeout.cancel(false);
         }
         if (running.remove(execution.jobId(), execution)) {
-            slots.release();
+            releaseSlot(execution);
         }
         wake();
+    }
+
+    /** Frees the execution's worker slot, once (at completion hand-off or at finish, whichever is first). */
+    private void releaseSlot(Execution execution) {
+        if (execution.releaseSlot()) {
+            slots.release();
+            wake();
+        }
     }
 
     /** Shutdown, first phase: no more claims. Running jobs go on. */
@@ -541,6 +650,14 @@ public class Dispatcher {
             return;
         }
         started = false;
+        for (Thread writer : completionWriters) {
+            try {
+                writer.join(5_000); // they leave once nothing is waiting
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            writer.interrupt();
+        }
         scheduler.shutdownNow();
         workers.shutdownNow();
     }

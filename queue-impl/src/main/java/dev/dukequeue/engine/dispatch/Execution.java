@@ -32,6 +32,7 @@ final class Execution implements JobContext {
     private final ProgressSink sink;
     private volatile String checkpoint;
     private final AtomicBoolean settled = new AtomicBoolean();
+    private final AtomicBoolean slotReleased = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile StopReason stopReason;
     private Thread thread;
@@ -59,6 +60,11 @@ final class Execution implements JobContext {
     /** @return true for the one caller that gets to record this attempt's outcome */
     boolean settle() {
         return settled.compareAndSet(false, true);
+    }
+
+    /** @return true for the one caller that gets to free this execution's worker slot */
+    boolean releaseSlot() {
+        return slotReleased.compareAndSet(false, true);
     }
 
     boolean isSettled() {
@@ -156,7 +162,7 @@ final class Execution implements JobContext {
         if (json == null) {
             throw new InvalidJobRequestException("checkpoint", "is required");
         }
-        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+        try (JsonReader reader = HandlerRegistry.JSON.createReader(new StringReader(json))) {
             reader.readValue();
         } catch (JsonException e) {
             throw new InvalidJobRequestException("checkpoint", "must be valid JSON: " + e.getMessage());

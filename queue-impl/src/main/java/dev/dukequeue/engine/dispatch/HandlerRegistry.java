@@ -51,6 +51,13 @@ public class HandlerRegistry {
     EngineConfig config;
 
     private final Jsonb jsonb = JsonbBuilder.create();
+    /**
+     * Looked up once: {@code Json.createReader} looks the provider up through the ServiceLoader on every call, which
+     * scans the class path's jars (it was the hottest frame of a drain).
+     */
+    static final jakarta.json.spi.JsonProvider JSON = jakarta.json.spi.JsonProvider.provider();
+    /** Client proxies of normal-scoped handlers, per job type: looked up once (a proxy finds the instance itself). */
+    private final Map<String, JobHandler<?>> proxies = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Map<String, Binding> bindings = Map.of();
 
     private record Binding(String type, Bean<?> bean, Type beanType, Type payloadType) {
@@ -125,6 +132,11 @@ public class HandlerRegistry {
         }
         Object payload = convertPayload(context.payloadJson(), binding.payloadType());
         Bean<?> bean = binding.bean();
+        if (beanManager.isNormalScope(bean.getScope())) {
+            JobHandler handler = proxies.computeIfAbsent(binding.type(), t -> (JobHandler<?>) beanManager.getReference(
+                    bean, binding.beanType(), beanManager.createCreationalContext(bean)));
+            return handler.handle(payload, context);
+        }
         CreationalContext<?> cc = beanManager.createCreationalContext(bean);
         try {
             JobHandler handler = (JobHandler) beanManager.getReference(bean, binding.beanType(), cc);
@@ -143,7 +155,7 @@ public class HandlerRegistry {
             }
             if (target instanceof Class<?> c && JsonValue.class.isAssignableFrom(c)) {
                 JsonValue value;
-                try (JsonReader reader = Json.createReader(new StringReader(json))) {
+                try (JsonReader reader = JSON.createReader(new StringReader(json))) {
                     value = reader.readValue();
                 }
                 // A job without a payload carries JSON null: a JsonObject (or JsonArray...) handler receives null.

@@ -37,6 +37,28 @@ final class Dependencies {
     }
 
     /** A dependency completed: count its PENDING dependents down (the last one schedules them: DEPENDENCIES_MET). */
+    /**
+     * @return those of the given jobs that other jobs depend on (most jobs have none: their completion then needs no
+     *         count-down statement at all)
+     */
+    static List<String> withDependents(Connection c, JobSql q, List<String> ids) throws SQLException {
+        List<String> found = new ArrayList<>();
+        for (int from = 0; from < ids.size(); from += 500) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+            try (PreparedStatement ps = c.prepareStatement(q.selectDependedOnPrefix + JobSql.placeholders(chunk.size()))) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 1, chunk.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        found.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
     static void completed(Connection c, JobSql q, JobId id) throws SQLException {
         JobTransitions.target(JobState.PENDING, JobEvent.DEPENDENCIES_MET); // the statement's CASE moves only PENDING rows
         try (PreparedStatement ps = c.prepareStatement(q.dependencyCompleted)) {

@@ -481,7 +481,17 @@ public class JdbcJobStore {
                 String others = limited.isEmpty() ? "" : " AND queue NOT IN " + JobSql.placeholders(limited.size());
                 claimed.addAll(claimWhere(c, q, owner, token, types, others, List.copyOf(limited), rest, leaseMs));
             }
-            if (!claimed.isEmpty()) {
+            if (!claimed.isEmpty() && q.dialect == SqlDialect.POSTGRESQL) {
+                // One statement for all the attempt rows (arrays), instead of one per row.
+                try (PreparedStatement ps = c.prepareStatement(q.insertAttempts)) {
+                    ps.setString(1, owner);
+                    ps.setArray(2, c.createArrayOf("varchar", claimed.stream().map(j -> j.lease().jobId().toString())
+                            .toArray()));
+                    ps.setArray(3, c.createArrayOf("integer", claimed.stream().map(j -> j.lease().runNo()).toArray()));
+                    ps.setArray(4, c.createArrayOf("integer", claimed.stream().map(ClaimedJob::attempt).toArray()));
+                    ps.executeUpdate();
+                }
+            } else if (!claimed.isEmpty()) {
                 try (PreparedStatement ps = c.prepareStatement(q.insertAttempt)) {
                     for (ClaimedJob job : claimed) {
                         ps.setString(1, job.lease().jobId().toString());
@@ -626,23 +636,128 @@ public class JdbcJobStore {
      * @return false if the lease was lost (the rescuer, a cancel or another node got there first): nothing changed
      */
     public boolean complete(Lease lease, String resultJson) {
+        return completeAll(List.of(new Completion(lease, resultJson)))[0];
+    }
+
+    /** One successful attempt's outcome, for {@link #completeAll}. */
+    public record Completion(Lease lease, String resultJson) {
+    }
+
+    /**
+     * RUNNING -> COMPLETED for many jobs in one transaction (one commit), each through its own lease fence: a job
+     * whose lease was lost is left alone and reported false, the others complete. Their attempt rows close, and the
+     * jobs that wait on them are counted down, in the same transaction. Rows are written in job-id order, so two
+     * batches never wait on each other's rows in opposite orders.
+     *
+     * @return per completion, in the given order, true if it was written
+     */
+    public boolean[] completeAll(List<Completion> completions) {
+        boolean[] written = new boolean[completions.size()];
+        if (completions.isEmpty()) {
+            return written;
+        }
+        Integer[] order = new Integer[completions.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparing(i -> completions.get(i).lease().jobId().toString()));
+        JobTransitions.target(JobState.RUNNING, JobEvent.SUCCEED);
         try (Connection c = dataSource.getConnection()) {
             JobSql q = sql(c);
-            JobTransitions.target(JobState.RUNNING, JobEvent.SUCCEED);
-            try (PreparedStatement ps = c.prepareStatement(q.complete)) {
-                ps.setString(1, resultJson);
-                ps.setString(2, lease.jobId().toString());
-                ps.setString(3, lease.token());
-                if (ps.executeUpdate() == 0) {
-                    return false;
+            List<String> done = new ArrayList<>();
+            if (q.dialect == SqlDialect.POSTGRESQL) {
+                // Two statements for the whole batch (arrays), each row still behind its own lease fence.
+                java.util.Set<String> completed = new java.util.HashSet<>();
+                try (PreparedStatement ps = c.prepareStatement(q.completeMany)) {
+                    ps.setArray(1, c.createArrayOf("varchar", java.util.Arrays.stream(order)
+                            .map(i -> completions.get(i).lease().jobId().toString()).toArray()));
+                    ps.setArray(2, c.createArrayOf("varchar", java.util.Arrays.stream(order)
+                            .map(i -> completions.get(i).lease().token()).toArray()));
+                    ps.setArray(3, c.createArrayOf("text", java.util.Arrays.stream(order)
+                            .map(i -> completions.get(i).resultJson()).toArray()));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            completed.add(rs.getString(1));
+                        }
+                    }
+                }
+                List<Integer> runNos = new ArrayList<>();
+                for (int i : order) {
+                    Lease lease = completions.get(i).lease();
+                    written[i] = completed.contains(lease.jobId().toString());
+                    if (written[i]) {
+                        done.add(lease.jobId().toString());
+                        runNos.add(lease.runNo());
+                    }
+                }
+                if (!done.isEmpty()) {
+                    try (PreparedStatement ps = c.prepareStatement(q.closeSucceededAttempts)) {
+                        ps.setArray(1, c.createArrayOf("varchar", done.toArray()));
+                        ps.setArray(2, c.createArrayOf("integer", runNos.toArray()));
+                        ps.executeUpdate();
+                    }
+                }
+            } else {
+                completeOneByOne(c, q, completions, order, written, done);
+            }
+            for (String id : Dependencies.withDependents(c, q, done)) {
+                Dependencies.completed(c, q, JobId.parse(id));
+            }
+            return written;
+        } catch (SQLException e) {
+            throw new StoreException("completion of " + completions.size() + " job(s)", e);
+        }
+    }
+
+    /** H2 and MariaDB: a statement per row (JDBC batches where the driver reports each row count). */
+    private static void completeOneByOne(Connection c, JobSql q, List<Completion> completions, Integer[] order,
+            boolean[] written, List<String> done) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(q.complete)) {
+            if (q.dialect == SqlDialect.MARIADB) {
+                // MariaDB's driver may answer a batch without per-statement counts: one statement at a time.
+                for (int i : order) {
+                    bindCompletion(ps, completions.get(i));
+                    written[i] = ps.executeUpdate() > 0;
+                }
+            } else {
+                for (int i : order) {
+                    bindCompletion(ps, completions.get(i));
+                    ps.addBatch();
+                }
+                int[] counts = ps.executeBatch();
+                for (int k = 0; k < order.length; k++) {
+                    if (counts[k] < 0) {
+                        throw new SQLException("the driver did not report the row count of a completion");
+                    }
+                    written[order[k]] = counts[k] > 0;
                 }
             }
-            closeAttempt(c, q, lease.jobId(), lease.runNo(), AttemptOutcome.SUCCEEDED, null);
-            Dependencies.completed(c, q, lease.jobId());
-            return true;
-        } catch (SQLException e) {
-            throw new StoreException("completion of " + lease.jobId(), e);
         }
+        try (PreparedStatement ps = c.prepareStatement(q.closeAttempt)) {
+            for (int i : order) {
+                if (!written[i]) {
+                    continue;
+                }
+                Lease lease = completions.get(i).lease();
+                done.add(lease.jobId().toString());
+                ps.setString(1, AttemptOutcome.SUCCEEDED.name());
+                ps.setString(2, null);
+                ps.setString(3, null);
+                ps.setString(4, null);
+                ps.setString(5, lease.jobId().toString());
+                ps.setInt(6, lease.runNo());
+                ps.addBatch();
+            }
+            if (!done.isEmpty()) {
+                ps.executeBatch();
+            }
+        }
+    }
+
+    private static void bindCompletion(PreparedStatement ps, Completion completion) throws SQLException {
+        ps.setString(1, completion.resultJson());
+        ps.setString(2, completion.lease().jobId().toString());
+        ps.setString(3, completion.lease().token());
     }
 
     /**

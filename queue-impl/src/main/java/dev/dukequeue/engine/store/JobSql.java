@@ -35,6 +35,8 @@ final class JobSql {
     /** One of the job's dependencies completed: count it down, and schedule the job when it was the last. */
     final String dependencyCompleted;
     final String selectPendingDependents;
+    /** Which of the jobs (an {@code IN} placeholder list is appended) have dependents. */
+    final String selectDependedOnPrefix;
     /** A dependency can never complete: the PENDING job ends too (DEAD_LETTER or CANCELLED). */
     final String dependencyUnsatisfiable;
     final String selectExpiredPending;
@@ -55,6 +57,12 @@ final class JobSql {
     final String claimReturningPrefix;
     final String claimReturningSuffix;
     final String insertAttempt;
+    /** PostgreSQL: the attempt rows of a whole claim from three arrays (job ids, run numbers, attempts). */
+    final String insertAttempts;
+    /** PostgreSQL: completes a batch from three arrays (ids, lease tokens, results), each row fenced; returns the ids. */
+    final String completeMany;
+    /** PostgreSQL: closes the attempts of a batch of completions from two arrays (job ids, run numbers). */
+    final String closeSucceededAttempts;
 
     final String complete;
     final String retryLater;
@@ -112,6 +120,7 @@ final class JobSql {
         dependencyCompleted = "UPDATE dq_job SET state = CASE WHEN deps_pending = 1 THEN 'SCHEDULED' ELSE state END,"
                 + " deps_pending = deps_pending - 1, updated_at = " + now + ", version = version + 1"
                 + " WHERE state = 'PENDING' AND id IN (SELECT job_id FROM dq_dependency WHERE depends_on = ?)";
+        selectDependedOnPrefix = "SELECT DISTINCT depends_on FROM dq_dependency WHERE depends_on IN ";
         selectPendingDependents = "SELECT j.id FROM dq_dependency d JOIN dq_job j ON j.id = d.job_id"
                 + " WHERE d.depends_on = ? AND j.state = 'PENDING' ORDER BY j.seq";
         dependencyUnsatisfiable = "UPDATE dq_job SET state = ?, finished_at = " + now + ", last_error_category = 'PERMANENT',"
@@ -151,6 +160,16 @@ final class JobSql {
                 + " j.max_attempts, j.run_count, j.timeout_ms, j.payload, j.checkpoint_data, j.run_at, " + now + " AS db_now";
         insertAttempt = "INSERT INTO dq_attempt (job_id, run_no, attempt, node, started_at) VALUES (?, ?, ?, ?, " + now + ")";
 
+        insertAttempts = "INSERT INTO dq_attempt (job_id, run_no, attempt, node, started_at)"
+                + " SELECT v.job_id, v.run_no, v.attempt, ?, " + now
+                + " FROM unnest(CAST(? AS VARCHAR[]), CAST(? AS INTEGER[]), CAST(? AS INTEGER[])) AS v(job_id, run_no, attempt)";
+        completeMany = "UPDATE dq_job j SET state = 'COMPLETED', result = v.result, finished_at = " + now
+                + ", updated_at = " + now + ", " + LEASE_CLEARED + ", version = j.version + 1"
+                + " FROM unnest(CAST(? AS VARCHAR[]), CAST(? AS VARCHAR[]), CAST(? AS TEXT[])) AS v(id, token, result)"
+                + " WHERE j.id = v.id AND j.state = 'RUNNING' AND j.lease_token = v.token RETURNING j.id";
+        closeSucceededAttempts = "UPDATE dq_attempt a SET finished_at = " + now + ", outcome = 'SUCCEEDED'"
+                + " FROM unnest(CAST(? AS VARCHAR[]), CAST(? AS INTEGER[])) AS v(job_id, run_no)"
+                + " WHERE a.job_id = v.job_id AND a.run_no = v.run_no AND a.outcome IS NULL";
         complete = "UPDATE dq_job SET state = 'COMPLETED', result = ?, finished_at = " + now + ", updated_at = " + now
                 + ", " + LEASE_CLEARED + ", version = version + 1" + FENCE;
         retryLater = "UPDATE dq_job SET state = 'SCHEDULED', run_at = " + nowPlus + ", last_error_category = ?,"

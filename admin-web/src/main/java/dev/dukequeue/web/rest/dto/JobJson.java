@@ -4,7 +4,6 @@ import dev.dukequeue.JobReceipt;
 import dev.dukequeue.JobView;
 import dev.dukequeue.engine.admin.AttemptView;
 import dev.dukequeue.engine.admin.JobPage;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -22,12 +21,12 @@ public final class JobJson {
     }
 
     public static JsonObject receipt(JobReceipt r) {
-        return Json.createObjectBuilder().add("id", r.id().toString()).add("state", r.state().name())
+        return Jsons.JSON.createObjectBuilder().add("id", r.id().toString()).add("state", r.state().name())
                 .add("created", r.created()).build();
     }
 
     public static JsonObject job(JobView v) {
-        JsonObjectBuilder b = Json.createObjectBuilder()
+        JsonObjectBuilder b = Jsons.JSON.createObjectBuilder()
                 .add("id", v.id().toString())
                 .add("type", v.type())
                 .add("queue", v.queue())
@@ -44,12 +43,12 @@ public final class JobJson {
         if (v.lastError() == null) {
             b.addNull("lastError");
         } else {
-            b.add("lastError", Json.createObjectBuilder().add("category", v.lastError().category().name())
+            b.add("lastError", Jsons.JSON.createObjectBuilder().add("category", v.lastError().category().name())
                     .add("message", v.lastError().message()));
         }
         text(b, "idempotencyKey", v.idempotencyKey());
         text(b, "runningOn", v.leaseOwner());
-        JsonArrayBuilder deps = Json.createArrayBuilder();
+        JsonArrayBuilder deps = Jsons.JSON.createArrayBuilder();
         v.dependsOn().forEach(id -> deps.add(id.toString()));
         b.add("dependsOn", deps);
         b.add("pendingDependencies", v.pendingDependencies());
@@ -59,7 +58,7 @@ public final class JobJson {
         if (v.progressPercent() == null) {
             b.addNull("progress");
         } else {
-            JsonObjectBuilder progress = Json.createObjectBuilder().add("percent", v.progressPercent());
+            JsonObjectBuilder progress = Jsons.JSON.createObjectBuilder().add("percent", v.progressPercent());
             text(progress, "message", v.progressMessage());
             b.add("progress", progress);
         }
@@ -68,21 +67,21 @@ public final class JobJson {
 
     /** The existing job a duplicate idempotency key matched, marked {@code "created": false}. */
     public static JsonObject existing(JobView v) {
-        return Json.createObjectBuilder(job(v)).add("created", false).build();
+        return Jsons.JSON.createObjectBuilder(job(v)).add("created", false).build();
     }
 
     public static JsonObject page(JobPage page) {
-        JsonArrayBuilder items = Json.createArrayBuilder();
+        JsonArrayBuilder items = Jsons.JSON.createArrayBuilder();
         page.items().forEach(v -> items.add(job(v)));
-        JsonObjectBuilder b = Json.createObjectBuilder().add("items", items);
+        JsonObjectBuilder b = Jsons.JSON.createObjectBuilder().add("items", items);
         text(b, "nextCursor", page.nextCursor());
         return b.build();
     }
 
     public static JsonObject attempts(List<AttemptView> attempts) {
-        JsonArrayBuilder items = Json.createArrayBuilder();
+        JsonArrayBuilder items = Jsons.JSON.createArrayBuilder();
         for (AttemptView a : attempts) {
-            JsonObjectBuilder b = Json.createObjectBuilder().add("run", a.runNo()).add("attempt", a.attempt())
+            JsonObjectBuilder b = Jsons.JSON.createObjectBuilder().add("run", a.runNo()).add("attempt", a.attempt())
                     .add("node", a.node());
             instant(b, "startedAt", a.startedAt());
             instant(b, "finishedAt", a.finishedAt());
@@ -92,21 +91,21 @@ public final class JobJson {
             text(b, "stackTrace", a.stackTrace());
             items.add(b);
         }
-        return Json.createObjectBuilder().add("items", items).build();
+        return Jsons.JSON.createObjectBuilder().add("items", items).build();
     }
 
     public static JsonObject error(String error, String field, String message) {
-        JsonObjectBuilder b = Json.createObjectBuilder().add("error", error);
+        JsonObjectBuilder b = Jsons.JSON.createObjectBuilder().add("error", error);
         text(b, "field", field);
         b.add("message", message == null ? "" : message);
         return b.build();
     }
 
     private static JsonValue json(String text) {
-        try (JsonReader reader = Json.createReader(new StringReader(text))) {
+        try (JsonReader reader = Jsons.JSON.createReader(new StringReader(text))) {
             return reader.readValue();
         } catch (JsonException e) {
-            return Json.createValue(text); // never expected: payloads and results are validated JSON
+            return Jsons.JSON.createValue(text); // never expected: payloads and results are validated JSON
         }
     }
 

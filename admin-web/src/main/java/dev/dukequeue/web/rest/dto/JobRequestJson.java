@@ -5,7 +5,6 @@ import dev.dukequeue.JobId;
 import dev.dukequeue.JobRequest;
 import dev.dukequeue.JobState;
 import dev.dukequeue.RedriveFilter;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
@@ -38,7 +37,7 @@ public final class JobRequestJson {
         if (body == null || body.isBlank()) {
             throw new BadRequestException("malformed_json", null, "the request body must be a JSON object");
         }
-        try (JsonReader reader = Json.createReader(new StringReader(body))) {
+        try (JsonReader reader = Jsons.JSON.createReader(new StringReader(body))) {
             JsonValue value = reader.readValue();
             if (value.getValueType() != JsonValue.ValueType.OBJECT) {
                 throw new BadRequestException("malformed_json", null, "the request body must be a JSON object");

@@ -1,0 +1,453 @@
+package dev.dukequeue.it.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * DukeQueue's speed, measured on the real runnable jar against PostgreSQL with its default durability (fsync and
+ * synchronous_commit on): bulk enqueue, drain of N no-op jobs with T workers, idle submit-to-start latency, the same
+ * drain with a million finished rows in the table, the heap with a million jobs waiting, 1..K nodes on one database
+ * and a node killed under load; and, in the same run on the same database, a plain-JDBC {@code FOR UPDATE SKIP LOCKED}
+ * loop with batched completion as the ceiling. Prints one line per figure (and writes them to
+ * {@code target/benchmark/report.txt}); asserts only correctness (every job completed exactly once), never a time.
+ *
+ * <p>Not part of {@code ./mvnw verify}: {@code ./benchmark} runs it (see docs/benchmarks.md for the settings).
+ */
+class DukeQueueBenchmark {
+
+    private static final int JOBS = Integer.getInteger("bench.jobs", 100_000);
+    private static final int WORKERS = Integer.getInteger("bench.workers", 16);
+    private static final int RUNS = Integer.getInteger("bench.runs", 3);
+    private static final int LATENCY_SAMPLES = Integer.getInteger("bench.latency.samples", 300);
+    private static final int NODES = Integer.getInteger("bench.nodes", 3);
+    private static final long FINISHED_ROWS = Long.getLong("bench.finished", 1_000_000);
+    private static final long WAITING_ROWS = Long.getLong("bench.waiting", 1_000_000);
+    private static final int SUBMIT_BATCH = 1000;
+    private static final int SUBMITTERS = 4;
+    private static final String JDBC_URL = System.getProperty("bench.jdbcUrl", "");
+    private static final String ONLY = System.getProperty("bench.only", "");
+
+    private final Path dir = Path.of(System.getProperty("dukequeue.it.dir", "target/it"), "benchmark-" + System.nanoTime());
+    private final Path report = Path.of("target", "benchmark", "report.txt");
+    private String url;
+
+    private boolean enabled(String part) {
+        return ONLY.isBlank() || List.of(ONLY.split(",")).contains(part);
+    }
+
+    private void figure(String name, String value) {
+        String line = String.format(Locale.ROOT, "%-44s %s", name, value);
+        System.out.println("BENCHMARK " + line);
+        try {
+            Files.createDirectories(report.getParent());
+            Files.writeString(report, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static String runs(List<Double> values) {
+        StringBuilder b = new StringBuilder("[");
+        for (double v : values) {
+            b.append(b.length() > 1 ? ", " : "").append(String.format(Locale.ROOT, "%.0f", v));
+        }
+        return b.append("]").toString();
+    }
+
+    private Connection connect() throws SQLException {
+        return DriverManager.getConnection(url);
+    }
+
+    private long count(String sql) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    @Test
+    void benchmark() throws Exception {
+        Files.deleteIfExists(report);
+        RestartablePostgres embedded = null;
+        if (JDBC_URL.isBlank()) {
+            embedded = RestartablePostgres.on(RestartablePostgres.freePort(), dir.resolve("pg")).durable().start();
+            url = embedded.jdbcUrl();
+        } else {
+            url = JDBC_URL;
+        }
+        try {
+            figure("machine", Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("java.version")
+                    + ", PostgreSQL " + count("SELECT current_setting('server_version_num')::bigint") + ", fsync "
+                    + setting("fsync") + ", synchronous_commit " + setting("synchronous_commit"));
+            figure("settings", JOBS + " jobs, " + WORKERS + " workers per node, " + RUNS + " runs (medians), batches of "
+                    + SUBMIT_BATCH + " from " + SUBMITTERS + " clients");
+            double empty = 0;
+            try (ServerProcess node = ServerProcess.withDefaults("bench-a", url, dir.resolve("a"), WORKERS).start()) {
+                node.awaitReady(Duration.ofSeconds(120));
+                if (enabled("drain")) {
+                    empty = enqueueAndDrain(List.of(node), "", RUNS);
+                }
+                if (enabled("ceiling")) {
+                    ceiling(empty);
+                }
+                if (enabled("latency")) {
+                    latency(node);
+                }
+                if (enabled("finished")) {
+                    withFinishedRows(node, empty);
+                }
+                if (enabled("heap")) {
+                    heapWithWaitingJobs(node);
+                }
+            }
+            if (enabled("nodes")) {
+                nodes();
+            }
+        } finally {
+            if (embedded != null) {
+                embedded.close();
+            }
+        }
+    }
+
+    private String setting(String name) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SHOW " + name)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /** Submits {@code JOBS} jobs to a paused queue through {@code POST /jobs/batch}. @return jobs per second */
+    private double enqueue(ServerProcess node, String queue) throws Exception {
+        assertThat(node.post("/queues/" + queue + "/pause", "").statusCode()).isEqualTo(200);
+        String job = "{\"type\":\"demo.echo\",\"queue\":\"" + queue + "\",\"maxAttempts\":3,\"payload\":{}}";
+        StringBuilder body = new StringBuilder("{\"jobs\":[");
+        for (int i = 0; i < SUBMIT_BATCH; i++) {
+            body.append(i == 0 ? "" : ",").append(job);
+        }
+        String batch = body.append("]}").toString();
+        int batches = JOBS / SUBMIT_BATCH;
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService clients = Executors.newFixedThreadPool(SUBMITTERS);
+        long begin = System.nanoTime();
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int c = 0; c < SUBMITTERS; c++) {
+                done.add(clients.submit(() -> {
+                    while (next.getAndIncrement() < batches) {
+                        HttpResponse<String> r = node.post("/jobs/batch", batch);
+                        if (r.statusCode() != 201) {
+                            throw new IllegalStateException("batch refused: " + r.statusCode() + " " + r.body());
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            clients.shutdown();
+        }
+        double seconds = (System.nanoTime() - begin) / 1e9;
+        return batches * SUBMIT_BATCH / seconds;
+    }
+
+    /**
+     * Enqueues into a paused queue, resumes it and waits until every job completed; the drain time is from the resume
+     * to the last completion, both on the database clock. Checks that every job completed exactly once.
+     *
+     * @return the median drain rate (jobs/s)
+     */
+    private double enqueueAndDrain(List<ServerProcess> nodes, String label, int runs) throws Exception {
+        List<Double> enqueue = new ArrayList<>();
+        List<Double> drain = new ArrayList<>();
+        for (int run = 0; run < runs; run++) {
+            execute("TRUNCATE dq_job CASCADE");
+            String queue = "bench";
+            enqueue.add(enqueue(nodes.get(0), queue));
+            execute("VACUUM ANALYZE dq_job");
+            Instant resumed = databaseNow();
+            assertThat(nodes.get(0).post("/queues/" + queue + "/resume", "").statusCode()).isEqualTo(200);
+            for (ServerProcess n : nodes.subList(1, nodes.size())) {
+                n.post("/queues/" + queue + "/resume", ""); // wakes nothing but keeps every node's view alike
+            }
+            await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+                    count("SELECT COUNT(*) FROM dq_job WHERE queue = 'bench' AND state = 'COMPLETED'") == JOBS);
+            Instant last = instant("SELECT MAX(finished_at) FROM dq_job WHERE queue = 'bench'");
+            drain.add(JOBS / (Duration.between(resumed, last).toNanos() / 1e9));
+            assertExactlyOnce("bench");
+        }
+        if (label.isEmpty()) {
+            figure("enqueue (POST /jobs/batch) jobs/s", String.format(Locale.ROOT, "%.0f  runs %s", median(enqueue),
+                    runs(enqueue)));
+        }
+        figure("drain" + label + " jobs/s", String.format(Locale.ROOT, "%.0f  runs %s", median(drain), runs(drain)));
+        return median(drain);
+    }
+
+    private void assertExactlyOnce(String queue) throws SQLException {
+        assertThat(count("SELECT COUNT(*) FROM dq_job WHERE queue = '" + queue + "' AND state <> 'COMPLETED'")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM dq_attempt a JOIN dq_job j ON j.id = a.job_id WHERE j.queue = '" + queue
+                + "' AND a.outcome = 'SUCCEEDED'")).as("one recorded success per job").isEqualTo(count(
+                "SELECT COUNT(*) FROM dq_job WHERE queue = '" + queue + "'"));
+    }
+
+    private Instant databaseNow() throws SQLException {
+        return instant("SELECT CURRENT_TIMESTAMP");
+    }
+
+    private Instant instant(String sql) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getTimestamp(1).toInstant();
+        }
+    }
+
+    /**
+     * The ceiling: the same number of rows, the same number of threads, each claiming up to 16 rows with
+     * {@code FOR UPDATE SKIP LOCKED} in one transaction and completing them in a second one (one commit per batch).
+     */
+    private void ceiling(double dukequeue) throws Exception {
+        execute("DROP TABLE IF EXISTS bench_plain");
+        execute("CREATE TABLE bench_plain (id BIGSERIAL PRIMARY KEY, state VARCHAR(16) NOT NULL, payload TEXT NOT NULL,"
+                + " lease_owner VARCHAR(64), finished_at TIMESTAMPTZ)");
+        execute("CREATE INDEX bench_plain_due ON bench_plain (id) WHERE state = 'SCHEDULED'");
+        List<Double> rates = new ArrayList<>();
+        for (int run = 0; run < RUNS; run++) {
+            execute("TRUNCATE bench_plain");
+            execute("INSERT INTO bench_plain (state, payload) SELECT 'SCHEDULED', '{}' FROM generate_series(1, " + JOBS + ")");
+            execute("VACUUM ANALYZE bench_plain");
+            AtomicLong completed = new AtomicLong();
+            ExecutorService threads = Executors.newFixedThreadPool(WORKERS);
+            long begin = System.nanoTime();
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < WORKERS; t++) {
+                String owner = "t" + t;
+                done.add(threads.submit(() -> {
+                    try (Connection c = connect()) {
+                        c.setAutoCommit(false);
+                        try (PreparedStatement claim = c.prepareStatement("UPDATE bench_plain SET state = 'RUNNING',"
+                                + " lease_owner = ? WHERE id IN (SELECT id FROM bench_plain WHERE state = 'SCHEDULED'"
+                                + " ORDER BY id LIMIT 16 FOR UPDATE SKIP LOCKED) RETURNING id");
+                             PreparedStatement complete = c.prepareStatement("UPDATE bench_plain SET state = 'COMPLETED',"
+                                     + " finished_at = CURRENT_TIMESTAMP WHERE id = ANY (?) AND state = 'RUNNING'"
+                                     + " AND lease_owner = ?")) {
+                            while (true) {
+                                List<Long> ids = new ArrayList<>();
+                                claim.setString(1, owner);
+                                try (ResultSet rs = claim.executeQuery()) {
+                                    while (rs.next()) {
+                                        ids.add(rs.getLong(1));
+                                    }
+                                }
+                                c.commit();
+                                if (ids.isEmpty()) {
+                                    return null;
+                                }
+                                Array array = c.createArrayOf("bigint", ids.toArray());
+                                complete.setArray(1, array);
+                                complete.setString(2, owner);
+                                completed.addAndGet(complete.executeUpdate());
+                                c.commit();
+                            }
+                        }
+                    }
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+            threads.shutdown();
+            double seconds = (System.nanoTime() - begin) / 1e9;
+            assertThat(completed.get()).isEqualTo(JOBS);
+            rates.add(JOBS / seconds);
+        }
+        execute("DROP TABLE bench_plain");
+        double ceiling = median(rates);
+        figure("ceiling (plain JDBC SKIP LOCKED) jobs/s", String.format(Locale.ROOT, "%.0f  runs %s", ceiling, runs(rates)));
+        if (dukequeue > 0) {
+            figure("drain / ceiling", String.format(Locale.ROOT, "%.0f %%", 100 * dukequeue / ceiling));
+        }
+    }
+
+    /** Single jobs on an idle queue, one at a time: submit (commit) to claim, on the database clock. */
+    private void latency(ServerProcess node) throws Exception {
+        execute("TRUNCATE dq_job CASCADE");
+        node.post("/jobs", "{\"type\":\"demo.echo\",\"queue\":\"latency\",\"payload\":{}}"); // warm-up
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < LATENCY_SAMPLES; i++) {
+            HttpResponse<String> r = node.post("/jobs", "{\"type\":\"demo.echo\",\"queue\":\"latency\",\"payload\":{}}");
+            String id = r.body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
+            ids.add(id);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(2)).until(() ->
+                    count("SELECT COUNT(*) FROM dq_job WHERE id = '" + id + "' AND state = 'COMPLETED'") == 1);
+        }
+        List<Double> millis = new ArrayList<>();
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT EXTRACT(EPOCH FROM (a.started_at - j.created_at)) * 1000 FROM dq_job j"
+                        + " JOIN dq_attempt a ON a.job_id = j.id AND a.run_no = 1 WHERE j.queue = 'latency'"
+                        + " ORDER BY j.seq OFFSET 1")) {
+            while (rs.next()) {
+                millis.add(rs.getDouble(1));
+            }
+        }
+        Collections.sort(millis);
+        figure("submit-to-start latency, idle (ms)", String.format(Locale.ROOT, "p50 %.1f  p99 %.1f  max %.1f  (%d jobs)",
+                millis.get(millis.size() / 2), millis.get((int) Math.ceil(millis.size() * 0.99) - 1),
+                millis.get(millis.size() - 1), millis.size()));
+    }
+
+    /** The drain again, with a million finished jobs (and their attempts) in the tables. */
+    private void withFinishedRows(ServerProcess node, double empty) throws Exception {
+        execute("TRUNCATE dq_job CASCADE");
+        long begin = System.nanoTime();
+        insertRows(FINISHED_ROWS, "COMPLETED", "history");
+        figure("finished rows inserted", FINISHED_ROWS + " (" + (System.nanoTime() - begin) / 1_000_000 + " ms)");
+        double full = enqueueAndDrainKeeping(node);
+        if (empty > 0) {
+            figure("drain with finished rows / empty", String.format(Locale.ROOT, "%.0f %%", 100 * full / empty));
+        }
+        execute("TRUNCATE dq_job CASCADE");
+    }
+
+    /** Like {@link #enqueueAndDrain} but without truncating the table first (keeps the finished rows). */
+    private double enqueueAndDrainKeeping(ServerProcess node) throws Exception {
+        List<Double> drain = new ArrayList<>();
+        for (int run = 0; run < RUNS; run++) {
+            execute("DELETE FROM dq_job WHERE queue = 'bench'");
+            enqueue(node, "bench");
+            execute("VACUUM ANALYZE dq_job");
+            Instant resumed = databaseNow();
+            node.post("/queues/bench/resume", "");
+            await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+                    count("SELECT COUNT(*) FROM dq_job WHERE queue = 'bench' AND state = 'COMPLETED'") == JOBS);
+            Instant last = instant("SELECT MAX(finished_at) FROM dq_job WHERE queue = 'bench'");
+            drain.add(JOBS / (Duration.between(resumed, last).toNanos() / 1e9));
+            assertExactlyOnce("bench");
+        }
+        figure("drain with " + FINISHED_ROWS + " finished rows jobs/s", String.format(Locale.ROOT, "%.0f  runs %s",
+                median(drain), runs(drain)));
+        return median(drain);
+    }
+
+    private void insertRows(long n, String state, String queue) throws SQLException {
+        boolean finished = !state.equals("SCHEDULED");
+        execute("INSERT INTO dq_job (id, type, queue, state, priority, attempt, max_attempts, run_count, timeout_ms,"
+                + " payload, created_at, run_at, started_at, finished_at, updated_at)"
+                + " SELECT md5(g::text || '" + queue + "')::uuid::text, 'demo.echo', '" + queue + "', '" + state + "', 2, "
+                + (finished ? 1 : 0) + ", 3, " + (finished ? 1 : 0) + ", 60000, '{}', now(), now(), "
+                + (finished ? "now(), now()" : "NULL, NULL") + ", now() FROM generate_series(1, " + n + ") g");
+        if (finished) {
+            execute("INSERT INTO dq_attempt (job_id, run_no, attempt, node, started_at, finished_at, outcome)"
+                    + " SELECT id, 1, 1, 'history#0', started_at, finished_at, 'SUCCEEDED' FROM dq_job WHERE queue = '"
+                    + queue + "'");
+        }
+        execute("VACUUM ANALYZE dq_job");
+        execute("VACUUM ANALYZE dq_attempt");
+    }
+
+    /** A million jobs waiting (a paused queue) while the node runs: its heap, and a drain beside them. */
+    private void heapWithWaitingJobs(ServerProcess node) throws Exception {
+        execute("TRUNCATE dq_job CASCADE");
+        node.post("/queues/backlog/pause", "");
+        insertRows(WAITING_ROWS, "SCHEDULED", "backlog");
+        double maxHeap = 0;
+        long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < until) {
+            maxHeap = Math.max(maxHeap, usedHeap(node));
+            await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+        }
+        double drain = enqueueAndDrainKeeping(node);
+        maxHeap = Math.max(maxHeap, usedHeap(node));
+        figure("heap with " + WAITING_ROWS + " jobs waiting", String.format(Locale.ROOT,
+                "max used %.0f MB of -Xmx512m (node ready: %s; drain beside them %.0f jobs/s)", maxHeap / 1048576,
+                node.health("ready").statusCode() == 200, drain));
+        execute("TRUNCATE dq_job CASCADE");
+    }
+
+    private static double usedHeap(ServerProcess node) {
+        // MicroProfile Metrics 5 (Payara 6) names it without the scope prefix; older ones with "base_".
+        return Math.max(node.metric("memory_usedHeap_bytes"), node.metric("base_memory_usedHeap_bytes"));
+    }
+
+    /** 1..NODES nodes on the database: drain per node count; then a node killed under load. */
+    private void nodes() throws Exception {
+        List<ServerProcess> all = new ArrayList<>();
+        try {
+            for (int k = 1; k <= NODES; k++) {
+                ServerProcess n = ServerProcess.withDefaults("bench-n" + k, url, dir.resolve("n" + k), WORKERS)
+                        .with("dukequeue.lease.duration.ms", "10000").with("dukequeue.heartbeat.interval.ms", "2000")
+                        .with("dukequeue.rescuer.interval.ms", "1000").start();
+                n.awaitReady(Duration.ofSeconds(120));
+                all.add(n);
+                enqueueAndDrain(all, " with " + k + " node" + (k == 1 ? "" : "s"), 1);
+            }
+            // Kill one node while the queue drains: its jobs are rescued by the others after their leases expire.
+            execute("TRUNCATE dq_job CASCADE");
+            enqueue(all.get(0), "bench");
+            all.get(0).post("/queues/bench/resume", "");
+            ServerProcess victim = all.get(all.size() - 1);
+            await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(100)).until(() ->
+                    count("SELECT COUNT(*) FROM dq_job WHERE queue = 'bench' AND state = 'COMPLETED'") >= JOBS / 3);
+            long inFlight = count("SELECT COUNT(*) FROM dq_job WHERE state = 'RUNNING' AND lease_owner LIKE 'bench-n"
+                    + all.size() + "#%'");
+            Instant killed = databaseNow();
+            victim.kill9();
+            await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+                    count("SELECT COUNT(*) FROM dq_job WHERE queue = 'bench' AND state = 'COMPLETED'") == JOBS);
+            Instant rescuedDone = instant("SELECT MAX(j.finished_at) FROM dq_job j JOIN dq_attempt a ON a.job_id = j.id"
+                    + " WHERE a.outcome = 'LEASE_EXPIRED'");
+            assertExactlyOnce("bench");
+            long rescued = count("SELECT COUNT(DISTINCT job_id) FROM dq_attempt WHERE outcome = 'LEASE_EXPIRED'");
+            figure("kill -9 of 1 of " + all.size() + " nodes under load", String.format(Locale.ROOT,
+                    "%d jobs in flight on it, %d rescued; all %d completed exactly once; its last job done %.1f s after"
+                            + " the kill (lease 10 s)", inFlight, rescued, JOBS,
+                    rescuedDone == null ? 0 : Duration.between(killed, rescuedDone).toMillis() / 1000.0));
+        } finally {
+            all.forEach(ServerProcess::close);
+        }
+    }
+}
