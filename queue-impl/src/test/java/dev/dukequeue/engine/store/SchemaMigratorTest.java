@@ -10,7 +10,11 @@ class SchemaMigratorTest {
     void everyDialectShipsEveryMigration() {
         for (SqlDialect d : SqlDialect.values()) {
             for (String file : SchemaMigrator.MIGRATIONS) {
-                assertThat(SchemaMigrator.read(d, file)).as(d + "/" + file).containsAnyOf("CREATE TABLE", "ALTER TABLE");
+                String text = SchemaMigrator.read(d, file);
+                assertThat(text).as(d + "/" + file).isNotBlank();
+                // Schema changes only (a version may have nothing to do on a database: PostgreSQL-only indexes).
+                assertThat(SchemaMigrator.statements(text)).as(d + "/" + file)
+                        .allSatisfy(st -> assertThat(st).matches("(?is)(CREATE|ALTER|DROP)\\s.*"));
             }
         }
     }
