@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
 class DukeQueueBenchmark {
 
     private static final int JOBS = Integer.getInteger("bench.jobs", 100_000);
-    private static final int WORKERS = Integer.getInteger("bench.workers", 16);
+    private static final int WORKERS = Integer.getInteger("bench.workers", 32);
     private static final int RUNS = Integer.getInteger("bench.runs", 3);
     private static final int LATENCY_SAMPLES = Integer.getInteger("bench.latency.samples", 300);
     private static final int NODES = Integer.getInteger("bench.nodes", 3);

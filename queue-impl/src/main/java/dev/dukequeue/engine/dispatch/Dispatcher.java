@@ -662,9 +662,15 @@ public class Dispatcher {
         workers.shutdownNow();
     }
 
-    /** @return how many jobs this node is running (its busy worker slots) */
+    /** @return how many jobs this node holds: running handlers, and finished ones whose outcome is being written */
     public int runningCount() {
         return running.size();
+    }
+
+    /** @return worker slots in use (handlers running; a handler that returned frees its slot at once) */
+    public int busySlots() {
+        Semaphore s = slots;
+        return s == null ? 0 : Math.max(0, config.workers() - s.availablePermits());
     }
 
     /** @return ids of the jobs this node is running */

@@ -180,9 +180,9 @@ public class EngineBootstrap {
 
     /** This node's gauges: workers, the database circuit, abandoned threads, shutdown phases. */
     private void registerGauges() {
-        metrics.gauge("dukequeue_workers_active", "handlers running on this node", dispatcher::runningCount);
+        metrics.gauge("dukequeue_workers_active", "handlers running on this node", dispatcher::busySlots);
         metrics.gauge("dukequeue_worker_utilization", "share of this node's worker slots in use (0..1)",
-                () -> dispatcher.runningCount() / (double) config.workers());
+                () -> dispatcher.busySlots() / (double) config.workers());
         metrics.gauge("dukequeue_abandoned_handler_threads",
                 "handler threads that were asked to stop (timeout, lost lease, cancel) and have not returned",
                 dispatcher::abandonedThreads);
