@@ -156,6 +156,30 @@ class CrashOnlyIT {
     }
 
     @Test
+    void anIdleNodeWakesWhenAnotherNodeStoresAJob() {
+        // Polls once a minute: a job started within seconds on the other node was woken by NOTIFY, not found by a poll.
+        ServerProcess busy = node("wake-a").with("dukequeue.workers", "1").with("dukequeue.poll.interval.ms", "60000")
+                .start().awaitReady(START);
+        String sleeper = json(busy.post("/jobs", "{\"type\":\"demo.sleep\",\"queue\":\"wake\",\"payload\":"
+                + "{\"ms\":60000}}")).getString("id");
+        await().atMost(Duration.ofSeconds(30)).until(() -> json(busy.get("/jobs/" + sleeper)).getString("state")
+                .equals("RUNNING"));
+        ServerProcess idle = node("wake-b").with("dukequeue.poll.interval.ms", "60000").start().awaitReady(START);
+        // Its first claims (at start-up) are done once it is ready; from now on only a wake-up makes it claim.
+        await().atMost(Duration.ofSeconds(10)).until(() -> idle.metric("dukequeue_workers_active") == 0);
+
+        String quick = json(busy.post("/jobs", "{\"type\":\"demo.echo\",\"queue\":\"wake\",\"payload\":{}}"))
+                .getString("id");
+
+        // The busy node has no free worker; the idle one runs it long before its next poll.
+        await().atMost(Duration.ofSeconds(10)).until(() -> json(busy.get("/jobs/" + quick)).getString("state")
+                .equals("COMPLETED"));
+        JsonObject attempt = json(busy.get("/jobs/" + quick + "/attempts")).getJsonArray("items").getJsonObject(0);
+        assertThat(attempt.getString("node")).startsWith("wake-b#");
+        busy.post("/jobs/" + sleeper + "/cancel", "");
+    }
+
+    @Test
     void killNineThreeTimesAndADatabaseRestartLoseNoJobAndCompleteNoneTwice() throws Exception {
         long seed = System.nanoTime();
         Random random = new Random(seed);

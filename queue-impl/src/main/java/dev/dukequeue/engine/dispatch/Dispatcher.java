@@ -18,6 +18,7 @@ import dev.dukequeue.engine.retry.BackoffPolicy;
 import dev.dukequeue.engine.store.DatabaseGuard;
 import dev.dukequeue.engine.store.Failure;
 import dev.dukequeue.engine.store.JdbcJobStore;
+import dev.dukequeue.engine.store.JobNotifications;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -111,6 +112,7 @@ public class Dispatcher {
     private ExecutorService workers;
     private ScheduledExecutorService scheduler;
     private Thread loop;
+    private Thread listener;
 
     /** Starts claiming. Called once by the engine's start-up, after recovery. */
     public synchronized void start() {
@@ -131,6 +133,12 @@ public class Dispatcher {
             writer.setName("dukequeue-completions-" + i);
             completionWriters.add(writer);
             writer.start();
+        }
+        JobNotifications notifications = store.notifications();
+        if (notifications != null) {
+            listener = threadFactory.newThread(() -> listen(notifications));
+            listener.setName("dukequeue-listener");
+            listener.start();
         }
         loop = threadFactory.newThread(this::claimLoop);
         loop.setName("dukequeue-dispatcher");
@@ -194,6 +202,38 @@ public class Dispatcher {
                         + " in a row), next try in " + pause + " ms: " + e.getMessage(), failures == 1 ? e : null);
                 pause(pause);
             }
+        }
+    }
+
+    /**
+     * PostgreSQL: wakes the claim loop when any node commits a submission ({@code NOTIFY}), so an idle node starts
+     * another node's job at once instead of at its next poll. Best effort: while the listening connection is broken,
+     * the poll interval still finds the work.
+     */
+    private void listen(JobNotifications notifications) {
+        long failures = 0;
+        try {
+            while (claiming) {
+                try {
+                    if (notifications.await(1000)) {
+                        wake();
+                    }
+                    failures = 0;
+                } catch (RuntimeException e) {
+                    failures++;
+                    if (failures == 1) {
+                        LOG.warning(() -> "node " + node.owner() + ": not listening for new jobs (" + e.getMessage()
+                                + "); polling every " + config.pollInterval().toMillis() + " ms until it is back");
+                    }
+                    try {
+                        Thread.sleep(Math.min(1000L << Math.min(failures, 5), 30_000)); // reconnect back-off
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                }
+            }
+        } finally {
+            notifications.close();
         }
     }
 

@@ -169,6 +169,13 @@ public class JdbcJobStore {
                 }
                 flush();
             }
+            if (q.dialect == SqlDialect.POSTGRESQL && java.util.Arrays.stream(receipts)
+                    .anyMatch(r -> r.created() && r.state() == JobState.SCHEDULED)) {
+                // Delivered at commit (not at all on rollback): idle nodes wake now, not at their next poll.
+                try (Statement s = c.createStatement()) {
+                    s.execute("NOTIFY " + JobNotifications.CHANNEL);
+                }
+            }
             if (!edges.isEmpty()) {
                 try (PreparedStatement ps = c.prepareStatement(q.insertDependency)) {
                     for (String[] edge : edges) {
@@ -1539,6 +1546,14 @@ public class JdbcJobStore {
         } catch (SQLException e) {
             throw new StoreException("reading the database time", e);
         }
+    }
+
+    /**
+     * @return a listener for stored work (PostgreSQL's {@code LISTEN}), or null on databases without notifications
+     */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public JobNotifications notifications() {
+        return dialect() == SqlDialect.POSTGRESQL ? new JobNotifications(dataSource) : null;
     }
 
     /** @return the dialect of the database behind this store */
