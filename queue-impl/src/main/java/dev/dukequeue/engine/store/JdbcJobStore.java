@@ -673,7 +673,8 @@ public class JdbcJobStore {
             JobSql q = sql(c);
             List<String> done = new ArrayList<>();
             if (q.dialect == SqlDialect.POSTGRESQL) {
-                // Two statements for the whole batch (arrays), each row still behind its own lease fence.
+                // Two statements for the whole batch (arrays), each row still behind its own lease fence: a row counts
+                // as written for the lease that wrote it (id and token), never for a stale lease of the same job.
                 java.util.Set<String> completed = new java.util.HashSet<>();
                 try (PreparedStatement ps = c.prepareStatement(q.completeMany)) {
                     ps.setArray(1, c.createArrayOf("varchar", java.util.Arrays.stream(order)
@@ -684,14 +685,14 @@ public class JdbcJobStore {
                             .map(i -> completions.get(i).resultJson()).toArray()));
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            completed.add(rs.getString(1));
+                            completed.add(rs.getString(1) + ' ' + rs.getString(2));
                         }
                     }
                 }
                 List<Integer> runNos = new ArrayList<>();
                 for (int i : order) {
                     Lease lease = completions.get(i).lease();
-                    written[i] = completed.contains(lease.jobId().toString());
+                    written[i] = completed.contains(lease.jobId() + " " + lease.token());
                     if (written[i]) {
                         done.add(lease.jobId().toString());
                         runNos.add(lease.runNo());

@@ -59,7 +59,10 @@ final class JobSql {
     final String insertAttempt;
     /** PostgreSQL: the attempt rows of a whole claim from three arrays (job ids, run numbers, attempts). */
     final String insertAttempts;
-    /** PostgreSQL: completes a batch from three arrays (ids, lease tokens, results), each row fenced; returns the ids. */
+    /**
+     * PostgreSQL: completes a batch from three arrays (ids, lease tokens, results), each row fenced; returns the id and
+     * token of each row written (a batch may hold a stale attempt's outcome next to the job's current one).
+     */
     final String completeMany;
     /** PostgreSQL: closes the attempts of a batch of completions from two arrays (job ids, run numbers). */
     final String closeSucceededAttempts;
@@ -166,7 +169,7 @@ final class JobSql {
         completeMany = "UPDATE dq_job j SET state = 'COMPLETED', result = v.result, finished_at = " + now
                 + ", updated_at = " + now + ", " + LEASE_CLEARED + ", version = j.version + 1"
                 + " FROM unnest(CAST(? AS VARCHAR[]), CAST(? AS VARCHAR[]), CAST(? AS TEXT[])) AS v(id, token, result)"
-                + " WHERE j.id = v.id AND j.state = 'RUNNING' AND j.lease_token = v.token RETURNING j.id";
+                + " WHERE j.id = v.id AND j.state = 'RUNNING' AND j.lease_token = v.token RETURNING j.id, v.token";
         closeSucceededAttempts = "UPDATE dq_attempt a SET finished_at = " + now + ", outcome = 'SUCCEEDED'"
                 + " FROM unnest(CAST(? AS VARCHAR[]), CAST(? AS INTEGER[])) AS v(job_id, run_no)"
                 + " WHERE a.job_id = v.job_id AND a.run_no = v.run_no AND a.outcome IS NULL";

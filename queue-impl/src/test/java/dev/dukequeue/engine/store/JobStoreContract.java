@@ -209,6 +209,29 @@ abstract class JobStoreContract extends StoreFixture {
     }
 
     @Test
+    void aBatchOfCompletionsWritesEachThroughItsOwnLeaseAndReportsEachOutcome() {
+        JobId a = submit(aJob().build()).id();
+        JobId b = submit(aJob().build()).id();
+        List<ClaimedJob> claimed = claim(2);
+        ClaimedJob first = claimed.get(0);
+        ClaimedJob second = claimed.get(1);
+        // A stale outcome of the first job (another lease of it) travels in the same batch as its real one.
+        var stale = new dev.dukequeue.engine.job.Lease(first.lease().jobId(), "node-old#0",
+                java.util.UUID.randomUUID().toString(), first.lease().runNo());
+
+        boolean[] written = tx.inTransaction(() -> store.completeAll(List.of(
+                new JdbcJobStore.Completion(second.lease(), "{\"n\":2}"),
+                new JdbcJobStore.Completion(stale, "{\"stale\":true}"),
+                new JdbcJobStore.Completion(first.lease(), "{\"n\":1}"))));
+
+        assertThat(written).containsExactly(true, false, true);
+        assertThat(row(first.lease().jobId()).get("result")).isEqualTo("{\"n\":1}");
+        assertThat(row(second.lease().jobId()).get("result")).isEqualTo("{\"n\":2}");
+        assertThat(attemptOutcomes(a)).containsExactly("SUCCEEDED");
+        assertThat(attemptOutcomes(b)).containsExactly("SUCCEEDED");
+    }
+
+    @Test
     void workerThatLostItsLeaseCanNeverChangeTheJob() {
         JobId id = submit(aJob().build()).id();
         ClaimedJob stale = claim("node-a#1", 1, 1).get(0);
