@@ -208,9 +208,6 @@ public class JobsResource {
                 .add("redriven", redriven).add("skipped", skipped).build()).build();
     }
 
-    /** The states a purge may delete: finished ones only. */
-    private static final List<String> PURGEABLE = List.of("COMPLETED", "CANCELLED", "FAILED", "DEAD_LETTER");
-
     /**
      * Purges finished jobs through the engine's retention job: {@code {"states": [...], "olderThanMinutes": n,
      * "queue": "..."}} (states default to every finished state, queue to all). Answers 202 with the retention job,
@@ -229,47 +226,12 @@ public class JobsResource {
     @APIResponse(ref = "BadRequest")
     @Consumes(MediaType.WILDCARD)
     public Response purge(String body) {
-        jakarta.json.JsonObject json = JobRequestJson.parseObject(body);
-        for (String key : json.keySet()) {
-            if (!List.of("states", "olderThanMinutes", "queue").contains(key)) {
-                throw new BadRequestException("invalid_request", key, key + " is not a known field; known fields are"
-                        + " [states, olderThanMinutes, queue]");
-            }
-        }
-        List<String> states = new java.util.ArrayList<>();
-        if (json.containsKey("states")) {
-            if (json.get("states").getValueType() != jakarta.json.JsonValue.ValueType.ARRAY
-                    || json.getJsonArray("states").isEmpty()) {
-                throw new BadRequestException("invalid_request", "states", "states must be a non-empty array of "
-                        + PURGEABLE);
-            }
-            jakarta.json.JsonArray array = json.getJsonArray("states");
-            for (int i = 0; i < array.size(); i++) {
-                jakarta.json.JsonValue v = array.get(i);
-                String state = v instanceof jakarta.json.JsonString str ? str.getString() : null;
-                if (state == null || !PURGEABLE.contains(state)) {
-                    throw new BadRequestException("invalid_request", "states[" + i + "]", "states[" + i
-                            + "] must be one of " + PURGEABLE + " (only finished jobs are purged)");
-                }
-                states.add(state);
-            }
-        } else {
-            states.addAll(PURGEABLE);
-        }
-        if (!(json.get("olderThanMinutes") instanceof jakarta.json.JsonNumber n) || !n.isIntegral()
-                || n.longValue() < 0 || n.longValue() > 10_000_000L) {
-            throw new BadRequestException("invalid_request", "olderThanMinutes", "olderThanMinutes is required: a whole"
-                    + " number of minutes between 0 and 10000000");
-        }
-        long olderThanMs = n.longValue() * 60_000;
+        JobRequestJson.PurgeRequest purge = JobRequestJson.readPurge(JobRequestJson.parseObject(body));
         jakarta.json.JsonObjectBuilder ages = Jsons.JSON.createObjectBuilder();
-        states.forEach(state -> ages.add(state, olderThanMs));
+        purge.states().forEach(state -> ages.add(state, purge.olderThanMinutes() * 60_000));
         jakarta.json.JsonObjectBuilder payload = Jsons.JSON.createObjectBuilder().add("olderThanMs", ages);
-        if (json.containsKey("queue") && json.get("queue").getValueType() != jakarta.json.JsonValue.ValueType.NULL) {
-            if (!(json.get("queue") instanceof jakarta.json.JsonString q) || q.getString().isBlank()) {
-                throw new BadRequestException("invalid_request", "queue", "queue must be a queue name");
-            }
-            payload.add("queue", json.getString("queue"));
+        if (purge.queue() != null) {
+            payload.add("queue", purge.queue());
         }
         JobReceipt receipt = queue.submit(JobRequest.builder(dev.dukequeue.engine.retention.RetentionHandler.TYPE)
                 .queue("dukequeue").maxAttempts(3).payloadJson(payload.build().toString()).build());

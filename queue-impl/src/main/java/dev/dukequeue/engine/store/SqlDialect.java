@@ -14,7 +14,9 @@ public enum SqlDialect {
     POSTGRESQL("postgresql") {
         @Override
         String now() {
-            return "CURRENT_TIMESTAMP";
+            // The statement's time, not the transaction's (CURRENT_TIMESTAMP): a claim whose transaction began before
+            // a completion committed must not record a start earlier than that completion's end.
+            return "statement_timestamp()";
         }
 
         @Override

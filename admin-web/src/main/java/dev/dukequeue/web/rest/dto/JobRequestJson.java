@@ -163,6 +163,47 @@ public final class JobRequestJson {
         }
     }
 
+    private static final Set<String> PURGE_FIELDS = Set.of("states", "olderThanMinutes", "queue");
+    /** The states a purge may delete: finished ones only. */
+    public static final List<String> PURGEABLE = List.of("COMPLETED", "CANCELLED", "FAILED", "DEAD_LETTER");
+
+    /**
+     * What {@code POST /jobs/purge} asked for.
+     *
+     * @param states           finished states to delete (all four when the request names none)
+     * @param olderThanMinutes only jobs finished longer ago than this
+     * @param queue            only this queue, or null for all
+     */
+    public record PurgeRequest(List<String> states, long olderThanMinutes, String queue) {
+    }
+
+    /** Reads {@code {"states": [...], "olderThanMinutes": n, "queue": "..."}} of {@code POST /jobs/purge}. */
+    public static PurgeRequest readPurge(JsonObject json) {
+        for (String key : json.keySet()) {
+            if (!PURGE_FIELDS.contains(key)) {
+                throw invalid(key, "is not a known field; known fields are " + PURGE_FIELDS);
+            }
+        }
+        List<String> states = strings(json, "states", "");
+        if (json.containsKey("states") && states.isEmpty()) {
+            throw invalid("states", "must be a non-empty array of " + PURGEABLE);
+        }
+        for (int i = 0; i < states.size(); i++) {
+            if (!PURGEABLE.contains(states.get(i))) {
+                throw invalid("states[" + i + "]", "must be one of " + PURGEABLE + " (only finished jobs are purged)");
+            }
+        }
+        Long minutes = integer(json, "olderThanMinutes", "");
+        if (minutes == null || minutes < 0 || minutes > 10_000_000L) {
+            throw invalid("olderThanMinutes", "is required: a whole number of minutes between 0 and 10000000");
+        }
+        String queue = string(json, "queue", "");
+        if (queue != null && queue.isBlank()) {
+            throw invalid("queue", "must be a queue name");
+        }
+        return new PurgeRequest(states.isEmpty() ? PURGEABLE : List.copyOf(states), minutes, queue);
+    }
+
     /** Reads {@code {"jobs": [ ... ]}}. */
     public static List<JobRequest> readBatch(JsonObject json) {
         for (String key : json.keySet()) {
