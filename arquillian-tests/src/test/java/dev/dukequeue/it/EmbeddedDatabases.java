@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.commons.io.FileUtils;
 
 /**
  * Databases the build starts for the tests (client side only; never packaged into a deployment). PostgreSQL and
@@ -59,9 +60,11 @@ public final class EmbeddedDatabases {
                 throw new IllegalStateException("cannot start the embedded MariaDB", e);
             }
             DB started = mariadb;
+            Path base = started.getConfiguration().getBaseDir().toPath().getParent();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     started.stop();
+                    FileUtils.deleteDirectory(base.toFile()); // the unpacked server is about 500 MB
                 } catch (Exception ignored) {
                     // the JVM is exiting
                 }

