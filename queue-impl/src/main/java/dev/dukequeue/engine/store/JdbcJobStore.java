@@ -894,7 +894,11 @@ public class JdbcJobStore {
         }
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(sql(c).renewLease)) {
+            // In job-id order, as completions write their rows: a renewal and a completion batch wait for each other's
+            // row locks at most, never in opposite orders (a deadlock, which PostgreSQL breaks after a second by
+            // aborting one of them).
             List<Lease> ordered = new ArrayList<>(leases);
+            ordered.sort(Comparator.comparing(l -> l.jobId().toString()));
             for (Lease lease : ordered) {
                 ps.setLong(1, leaseMs);
                 ps.setString(2, lease.jobId().toString());

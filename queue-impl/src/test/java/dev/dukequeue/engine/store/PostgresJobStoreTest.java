@@ -29,6 +29,20 @@ class PostgresJobStoreTest extends JobStoreContract {
         return postgres.getPostgresDatabase();
     }
 
+    @org.junit.jupiter.api.Test
+    void configuredDataSourcePlansEachExecutionForTheTablesAsTheyAreNow() throws Exception {
+        System.setProperty("dukequeue.db.url", postgres.getJdbcUrl("postgres", "postgres"));
+        try (java.sql.Connection c = new ConfiguredDataSource().getConnection();
+             java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SHOW plan_cache_mode")) {
+            rs.next();
+            // no generic plan kept from the days when dq_attempt was empty
+            org.assertj.core.api.Assertions.assertThat(rs.getString(1)).isEqualTo("force_custom_plan");
+        } finally {
+            System.clearProperty("dukequeue.db.url");
+        }
+    }
+
     /** Dependencies and race-free idempotency on the same database. */
     @org.junit.jupiter.api.Nested
     class FlowControl extends FlowControlContract {

@@ -1,0 +1,1 @@
+-- DukeQueue schema, version 8: partial indexes for PostgreSQL only (this database has none); nothing changes here.
