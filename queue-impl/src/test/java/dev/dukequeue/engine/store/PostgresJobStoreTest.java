@@ -43,6 +43,29 @@ class PostgresJobStoreTest extends JobStoreContract {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void configuredDataSourceSendsABatchOfInsertsAsOneMultiRowInsert() throws Exception {
+        System.setProperty("dukequeue.db.url", postgres.getJdbcUrl("postgres", "postgres"));
+        try (java.sql.Connection c = new ConfiguredDataSource().getConnection();
+             java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE TEMPORARY TABLE rewrite_probe (n INTEGER)");
+            try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO rewrite_probe (n) VALUES (?)")) {
+                for (int n = 1; n <= 4; n++) {
+                    ps.setInt(1, n);
+                    ps.addBatch();
+                }
+                // Rows sent in one multi-row INSERT report no count of their own (unrewritten, each would say 1).
+                org.assertj.core.api.Assertions.assertThat(ps.executeBatch()).containsOnly(java.sql.Statement.SUCCESS_NO_INFO);
+            }
+            try (java.sql.ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM rewrite_probe")) {
+                rs.next();
+                org.assertj.core.api.Assertions.assertThat(rs.getInt(1)).isEqualTo(4);
+            }
+        } finally {
+            System.clearProperty("dukequeue.db.url");
+        }
+    }
+
     /** Dependencies and race-free idempotency on the same database. */
     @org.junit.jupiter.api.Nested
     class FlowControl extends FlowControlContract {
