@@ -228,9 +228,9 @@ class DukeQueueBenchmark {
         if (label.isEmpty()) {
             figure("enqueue (POST /jobs/batch) jobs/s", String.format(Locale.ROOT, "%.0f  runs %s", median(enqueue),
                     runs(enqueue)));
-            figure("drain: WAL written per job, bytes", String.format(Locale.ROOT, "%.0f  runs %s", median(wal),
-                    runs(wal)));
         }
+        figure("drain" + label + ": WAL written per job, bytes", String.format(Locale.ROOT, "%.0f  runs %s",
+                median(wal), runs(wal)));
         figure("drain" + label + " jobs/s", String.format(Locale.ROOT, "%.0f  runs %s", median(drain), runs(drain)));
         return median(drain);
     }
@@ -397,19 +397,25 @@ class DukeQueueBenchmark {
     /** Like {@link #enqueueAndDrain} but without truncating the table first (keeps the finished rows). */
     private double enqueueAndDrainKeeping(ServerProcess node) throws Exception {
         List<Double> drain = new ArrayList<>();
+        List<Double> wal = new ArrayList<>();
         for (int run = 0; run < RUNS; run++) {
             execute("DELETE FROM dq_job WHERE queue = 'bench'");
             enqueue(node, "bench");
             execute("VACUUM ANALYZE dq_job");
+            execute("CHECKPOINT"); // as before the empty-table drain
+            String walStart = walPosition();
             Instant resumed = databaseNow();
             node.post("/queues/bench/resume", "");
             await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(500)).until(this::drained);
             Instant last = instant("SELECT MAX(finished_at) FROM dq_job WHERE queue = 'bench'");
             drain.add(JOBS / (Duration.between(resumed, last).toNanos() / 1e9));
+            wal.add(walBytesSince(walStart) / (double) JOBS);
             assertExactlyOnce("bench");
         }
         figure("drain with " + FINISHED_ROWS + " finished rows jobs/s", String.format(Locale.ROOT, "%.0f  runs %s",
                 median(drain), runs(drain)));
+        figure("drain with " + FINISHED_ROWS + " finished rows: WAL written per job, bytes", String.format(Locale.ROOT,
+                "%.0f  runs %s", median(wal), runs(wal)));
         return median(drain);
     }
 
