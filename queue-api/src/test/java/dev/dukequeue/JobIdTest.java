@@ -14,6 +14,28 @@ class JobIdTest {
     }
 
     @Test
+    void newIdsAreVersion7UuidsThatSortByTheMillisecondTheyWereMadeIn() throws InterruptedException {
+        JobId first = JobId.random();
+        long before = System.currentTimeMillis();
+        while (System.currentTimeMillis() == before) {
+            Thread.onSpinWait(); // the next millisecond
+        }
+        JobId second = JobId.random();
+        assertThat(first.value().version()).isEqualTo(7);
+        assertThat(first.value().variant()).isEqualTo(2);
+        assertThat(first.toString()).isLessThan(second.toString()); // as text, as the database compares them
+        assertThat(first.value().getMostSignificantBits() >>> 16).isLessThanOrEqualTo(before);
+    }
+
+    @Test
+    void newIdsAreUnique() {
+        java.util.Set<JobId> ids = new java.util.HashSet<>();
+        for (int i = 0; i < 100_000; i++) {
+            assertThat(ids.add(JobId.random())).isTrue();
+        }
+    }
+
+    @Test
     void parseNamesWhatIsWrong() {
         assertThatThrownBy(() -> JobId.parse("nope")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("UUID").hasMessageContaining("nope");
