@@ -181,6 +181,40 @@ public abstract class RestApiBehaviour extends QueueBehaviour {
 
     @Test
     @RunAsClient
+    void aListingOfEveryStateIsNewestFirstWithTheRunningJobsInTheirPlace() throws Exception {
+        String queueName = "all-" + System.nanoTime();
+        String first = submitTo(queueName, "\"type\":\"demo.echo\"");
+        String running = submitTo(queueName, "\"type\":\"demo.sleep\",\"payload\":{\"ms\":60000}");
+        String waiting = submitTo(queueName, "\"type\":\"demo.echo\",\"delayMs\":600000");
+        String last = submitTo(queueName, "\"type\":\"demo.echo\"");
+        await().atMost(Duration.ofSeconds(30)).until(() -> stateOf(first).equals("COMPLETED")
+                && stateOf(last).equals("COMPLETED") && stateOf(running).equals("RUNNING"));
+
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        String cursor = null;
+        do {
+            JsonObject page = admin("GET", "/jobs?queue=" + queueName + "&limit=2"
+                    + (cursor == null ? "" : "&cursor=" + cursor), null).json();
+            page.getJsonArray("items").forEach(v -> seen.add(v.asJsonObject().getString("id")));
+            cursor = page.isNull("nextCursor") ? null : page.getString("nextCursor");
+        } while (cursor != null);
+
+        assertThat(seen).containsExactly(last, waiting, running, first);
+        assertThat(admin("POST", "/jobs/" + running + "/cancel", null).status()).isEqualTo(200);
+    }
+
+    private String submitTo(String queue, String fields) throws Exception {
+        Reply r = admin("POST", "/jobs", "{\"queue\":\"" + queue + "\"," + fields + "}");
+        assertThat(r.status()).isEqualTo(201);
+        return r.json().getString("id");
+    }
+
+    private String stateOf(String id) throws Exception {
+        return admin("GET", "/jobs/" + id, null).json().getString("state");
+    }
+
+    @Test
+    @RunAsClient
     void listingIsFilteredAndPagesThroughEveryJobOnce() throws Exception {
         String queueName = "page-" + System.nanoTime();
         StringBuilder jobs = new StringBuilder("{\"jobs\":[");

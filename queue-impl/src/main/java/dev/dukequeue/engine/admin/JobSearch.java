@@ -89,13 +89,41 @@ public class JobSearch {
         if (after != null) {
             jpql.append(" AND j.seq < :after");
         }
-        jpql.append(" ORDER BY j.seq DESC");
         Long afterSeq = after;
-        return unit.read(em -> page(em, jpql.toString(), filter, afterSeq, limit));
+        if (filter.state() != null) {
+            jpql.append(" ORDER BY j.seq DESC");
+            return unit.read(em -> page(em, jpql.toString(), filter, afterSeq, limit));
+        }
+        // Every state: RUNNING rows are not in the sequence index on PostgreSQL (a claim then adds one index entry
+        // less), so the page is merged from the newest non-RUNNING rows (read in index order) and the RUNNING ones (at
+        // most the workers of all nodes).
+        String others = jpql + " AND j.state <> :running ORDER BY j.seq DESC";
+        String running = jpql + " AND j.state = :running ORDER BY j.seq DESC";
+        return unit.read(em -> {
+            List<JobEntity> rows = new ArrayList<>(rows(em, others, filter, afterSeq, limit));
+            rows.addAll(rows(em, running, filter, afterSeq, limit));
+            rows.sort(java.util.Comparator.comparingLong(JobEntity::seq).reversed());
+            return page(rows, limit);
+        });
     }
 
     private static JobPage page(EntityManager em, String jpql, JobFilter filter, Long after, int limit) {
+        return page(rows(em, jpql, filter, after, limit), limit);
+    }
+
+    private static JobPage page(List<JobEntity> rows, int limit) {
+        boolean more = rows.size() > limit;
+        List<JobEntity> page = more ? rows.subList(0, limit) : rows;
+        String next = more ? Long.toString(page.get(page.size() - 1).seq()) : null;
+        return new JobPage(page.stream().map(JobEntity::toView).toList(), next);
+    }
+
+    /** @return up to {@code limit + 1} rows of the query (one more than a page: whether there is a next page) */
+    private static List<JobEntity> rows(EntityManager em, String jpql, JobFilter filter, Long after, int limit) {
         TypedQuery<JobEntity> q = em.createQuery(jpql, JobEntity.class);
+        if (jpql.contains(":running")) {
+            q.setParameter("running", JobState.RUNNING);
+        }
         if (filter.state() != null) {
             q.setParameter("state", filter.state());
         }
@@ -118,11 +146,7 @@ public class JobSearch {
         if (after != null) {
             q.setParameter("after", after);
         }
-        List<JobEntity> rows = q.setMaxResults(limit + 1).getResultList();
-        boolean more = rows.size() > limit;
-        List<JobEntity> page = more ? rows.subList(0, limit) : rows;
-        String next = more ? Long.toString(page.get(page.size() - 1).seq()) : null;
-        return new JobPage(page.stream().map(JobEntity::toView).toList(), next);
+        return q.setMaxResults(limit + 1).getResultList();
     }
 
     /** @return job counts per queue, then per state (every state present, zeros included) */

@@ -18,6 +18,7 @@ import dev.dukequeue.engine.retry.BackoffPolicy;
 import dev.dukequeue.engine.store.DatabaseGuard;
 import dev.dukequeue.engine.store.Failure;
 import dev.dukequeue.engine.store.JdbcJobStore;
+import dev.dukequeue.engine.store.LocalTransactions;
 import dev.dukequeue.engine.store.JobNotifications;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
@@ -91,6 +92,16 @@ public class Dispatcher {
     @Resource
     ManagedThreadFactory threadFactory;
 
+    @Resource(lookup = "java:app/jdbc/dukequeue")
+    javax.sql.DataSource dataSource;
+
+    /**
+     * Claims and completion batches: the store on the pool's connections outside JTA, for claims in auto-commit mode
+     * (a claim is one statement), for completion batches in local JDBC transactions (see {@link LocalTransactions}).
+     */
+    private LocalTransactions local;
+    private JdbcJobStore direct;
+
     private final Map<JobId, Execution> running = new ConcurrentHashMap<>();
     /**
      * Outcomes of handlers that returned, waiting to be written: the completion writers take all that wait and write
@@ -116,6 +127,8 @@ public class Dispatcher {
 
     /** Starts claiming. Called once by the engine's start-up, after recovery. */
     public synchronized void start() {
+        local = new LocalTransactions(dataSource);
+        direct = new JdbcJobStore(local);
         slots = new Semaphore(config.workers());
         backoff = new BackoffPolicy(config.backoffBase(), config.backoffMax(), () -> ThreadLocalRandom.current().nextDouble());
         // Unbounded threads, bounded by the slots: a hung handler keeps its thread, never a slot.
@@ -176,8 +189,8 @@ public class Dispatcher {
             try {
                 int want = Math.min(slots.availablePermits(), config.claimBatch());
                 List<ClaimedJob> jobs = want > 0
-                        ? database.call("claim", () -> store.claim(node.owner(), registry.types(), want,
-                                config.leaseDuration().toMillis(), freePerLimitedQueue()))
+                        ? database.call("claim", () -> local.withAutoCommit(() -> direct.claim(node.owner(),
+                                registry.types(), want, config.leaseDuration().toMillis(), freePerLimitedQueue())))
                         : List.of();
                 failures = 0;
                 for (ClaimedJob job : jobs) {
@@ -391,7 +404,8 @@ public class Dispatcher {
             batch.forEach(p -> writes.add(new JdbcJobStore.Completion(p.execution().lease(), p.json())));
             boolean[] written;
             try {
-                written = database.call("completion of " + writes.size() + " job(s)", () -> store.completeAll(writes));
+                written = database.call("completion of " + writes.size() + " job(s)",
+                        () -> local.inTransaction(() -> direct.completeAll(writes)));
             } catch (RuntimeException e) {
                 // Each outcome is retried on its own, every second, while its lease lasts (the slot is already free).
                 LOG.warning(() -> writes.size() + " completion(s) not written yet (" + e.getMessage() + "); retrying"
@@ -427,6 +441,9 @@ public class Dispatcher {
     private void completed(Execution execution) {
         metrics.executed(execution.job.queue(), execution.elapsed());
         metrics.completed(execution.job.queue());
+        if (!LOG.isLoggable(Level.FINE)) {
+            return; // the common case: no fields map per job
+        }
         JobLog.log(LOG, Level.FINE, JobLog.fields(execution.jobId(), execution.job.type(), execution.job.queue(),
                 node.owner(), "SUCCEED", execution.job.attempt()),
                 () -> execution + ": RUNNING -> COMPLETED on node " + node.owner(), null);

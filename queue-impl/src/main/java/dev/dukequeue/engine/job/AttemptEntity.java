@@ -16,11 +16,13 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * One execution of a job: which node ran it, when, and how it ended. Rows are opened by the claim and closed by
- * the same fenced statement that moves the job out of RUNNING; they are never updated after that.
+ * One execution of a job: which node ran it, when, and how it ended. Read from the view {@code dq_attempt_history}
+ * (migration V9): an attempt that ended without success is a {@code dq_attempt} row, written in the transaction of the
+ * fenced move out of RUNNING and never updated after; the attempt a job runs now, and its successful one, are read
+ * from the job's own row (its lease, then {@code ran_on} and {@code finished_at}). Read only.
  */
 @Entity
-@Table(name = "dq_attempt")
+@Table(name = "dq_attempt_history")
 @IdClass(AttemptEntity.Key.class)
 @NamedQuery(name = AttemptEntity.BY_JOB,
         query = "SELECT a FROM AttemptEntity a WHERE a.jobId = :jobId ORDER BY a.runNo")

@@ -64,8 +64,11 @@ public class EngineMetrics {
                 .withUnit(MetricUnits.SECONDS).withDescription(description).build(), tags));
     }
 
+    /** Tags are made once per queue: a Tag checks its name against a pattern when it is made (every claim and outcome). */
+    private static final Map<String, Tag> QUEUE_TAGS = new ConcurrentHashMap<>();
+
     private static Tag queue(String queue) {
-        return new Tag("queue", queue);
+        return QUEUE_TAGS.computeIfAbsent(queue, q -> new Tag("queue", q));
     }
 
     /** Jobs stored by a committed submission. */

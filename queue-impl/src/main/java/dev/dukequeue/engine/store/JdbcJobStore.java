@@ -442,7 +442,8 @@ public class JdbcJobStore {
 
     /**
      * Leases up to {@code limit} due jobs of the given types, highest priority first, then in submission order.
-     * Rows locked by other claimers are skipped, never waited for. One attempt row is opened per claimed job.
+     * Rows locked by other claimers are skipped, never waited for. The claimed row itself records the attempt it starts
+     * (lease owner, start, run number): nothing else is written.
      *
      * @param owner   the claiming node incarnation
      * @param types   the job types this node has handlers for
@@ -467,9 +468,55 @@ public class JdbcJobStore {
         if (limit <= 0 || types.isEmpty()) {
             return List.of();
         }
-        String token = UUID.randomUUID().toString();
         try (Connection c = dataSource.getConnection()) {
-            JobSql q = sql(c);
+            if (!c.getAutoCommit()) {
+                return claimOn(c, sql(c), owner, types, limit, leaseMs, nodeFree); // the caller's transaction
+            }
+            return claimAutonomously(c, sql(c), owner, types, limit, leaseMs, nodeFree);
+        } catch (SQLException e) {
+            throw new StoreException("claim", e);
+        }
+    }
+
+    /**
+     * A claim on a connection in auto-commit mode (the dispatcher's: no transaction around it): with no queue limited,
+     * the claim is one statement, its own transaction (one round trip less than BEGIN ... COMMIT); otherwise the
+     * limited queues are claimed under their row locks in a local transaction, committed here.
+     */
+    private static List<ClaimedJob> claimAutonomously(Connection c, JobSql q, String owner, Collection<String> types,
+            int limit, long leaseMs, Map<String, Integer> nodeFree) throws SQLException {
+        if (nodeFree.isEmpty() && q.dialect.claimsWithReturning()) {
+            // One statement that claims only while no queue is limited (its NOT EXISTS sees the limits as of the
+            // statement): rows claimed mean no limit applied. No rows: nothing due, or limited queues, which the
+            // transaction below handles under their row locks.
+            List<ClaimedJob> claimed = claimWhere(c, q, owner, UUID.randomUUID().toString(), types, q.noQueueLimited,
+                    List.of(), limit, leaseMs);
+            if (!claimed.isEmpty()) {
+                claimed.sort(Comparator.comparingInt(ClaimedJob::priority).thenComparingLong(ClaimedJob::seq));
+                return claimed;
+            }
+            if (queueLimits(c, q).isEmpty()) {
+                return claimed; // nothing due
+            }
+        }
+        c.setAutoCommit(false);
+        try {
+            List<ClaimedJob> claimed = claimOn(c, q, owner, types, limit, leaseMs, nodeFree);
+            c.commit();
+            return claimed;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    /** The claim, on a connection whose transaction does nothing else (see the commit note below). */
+    private static List<ClaimedJob> claimOn(Connection c, JobSql q, String owner, Collection<String> types, int limit,
+            long leaseMs, Map<String, Integer> nodeFree) throws SQLException {
+        String token = UUID.randomUUID().toString();
+        {
             Map<String, Integer> global = queueLimits(c, q);
             java.util.SortedSet<String> limited = new java.util.TreeSet<>(global.keySet());
             limited.addAll(nodeFree.keySet());
@@ -488,32 +535,16 @@ public class JdbcJobStore {
                 String others = limited.isEmpty() ? "" : " AND queue NOT IN " + JobSql.placeholders(limited.size());
                 claimed.addAll(claimWhere(c, q, owner, token, types, others, List.copyOf(limited), rest, leaseMs));
             }
-            if (!claimed.isEmpty() && q.dialect == SqlDialect.POSTGRESQL) {
-                // One statement for all the attempt rows (arrays), instead of one per row.
-                try (PreparedStatement ps = c.prepareStatement(q.insertAttempts)) {
-                    ps.setString(1, owner);
-                    ps.setArray(2, c.createArrayOf("varchar", claimed.stream().map(j -> j.lease().jobId().toString())
-                            .toArray()));
-                    ps.setArray(3, c.createArrayOf("integer", claimed.stream().map(j -> j.lease().runNo()).toArray()));
-                    ps.setArray(4, c.createArrayOf("integer", claimed.stream().map(ClaimedJob::attempt).toArray()));
-                    ps.executeUpdate();
-                }
-            } else if (!claimed.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement(q.insertAttempt)) {
-                    for (ClaimedJob job : claimed) {
-                        ps.setString(1, job.lease().jobId().toString());
-                        ps.setInt(2, job.lease().runNo());
-                        ps.setInt(3, job.attempt());
-                        ps.setString(4, owner);
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
-            }
+            // No attempt row: while the job runs, its row's lease is the attempt (node, start, run number); a row is
+            // written only when the attempt ends without success (see insertEndedAttempt).
+            //
+            // On PostgreSQL the claim's commit does not wait for the WAL flush (the claim statement sets it for its
+            // transaction, which does nothing else). Safe to lose in a database crash, so not worth an fsync: a lost claim leaves the job
+            // SCHEDULED, and it runs again (as after a node crash). Nothing can be recorded for a claim the database
+            // lost: every outcome is fenced on the claim's lease token, and an outcome's commit waits for the flush,
+            // which writes all WAL before it, the claim's included. Submissions and outcomes stay fully durable.
             claimed.sort(Comparator.comparingInt(ClaimedJob::priority).thenComparingLong(ClaimedJob::seq));
             return claimed;
-        } catch (SQLException e) {
-            throw new StoreException("claim", e);
         }
     }
 
@@ -628,17 +659,18 @@ public class JdbcJobStore {
         return locked;
     }
 
+    /** Reads a claimed row by position: both claim statements return JobSql's claim columns, then run_at and db_now. */
     private static ClaimedJob claimedJob(ResultSet rs, String owner, String token, int increment) throws SQLException {
-        JobId id = JobId.parse(rs.getString("id"));
-        int runNo = rs.getInt("run_count") + increment;
-        return new ClaimedJob(new Lease(id, owner, token, runNo), rs.getString("type"), rs.getString("queue"),
-                rs.getInt("priority"), rs.getLong("seq"), rs.getInt("attempt") + increment, rs.getInt("max_attempts"),
-                rs.getLong("timeout_ms"), rs.getString("payload"), rs.getString("checkpoint_data"),
-                Math.max(0, rs.getTimestamp("db_now").getTime() - rs.getTimestamp("run_at").getTime()));
+        JobId id = JobId.parse(rs.getString(1));
+        int runNo = rs.getInt(8) + increment;
+        return new ClaimedJob(new Lease(id, owner, token, runNo), rs.getString(2), rs.getString(3),
+                rs.getInt(4), rs.getLong(5), rs.getInt(6) + increment, rs.getInt(7),
+                rs.getLong(9), rs.getString(10), rs.getString(11),
+                Math.max(0, rs.getTimestamp(13).getTime() - rs.getTimestamp(12).getTime()));
     }
 
     /**
-     * RUNNING -> COMPLETED with the result, in one transaction with the attempt row.
+     * RUNNING -> COMPLETED with the result; the row is the record of the successful attempt.
      *
      * @return false if the lease was lost (the rescuer, a cancel or another node got there first): nothing changed
      */
@@ -652,7 +684,8 @@ public class JdbcJobStore {
 
     /**
      * RUNNING -> COMPLETED for many jobs in one transaction (one commit), each through its own lease fence: a job
-     * whose lease was lost is left alone and reported false, the others complete. Their attempt rows close, and the
+     * whose lease was lost is left alone and reported false, the others complete (each row then records its successful
+     * attempt, with the node that ran it in {@code ran_on}: no attempt row is written), and the
      * jobs that wait on them are counted down, in the same transaction. Rows are written in job-id order, so two
      * batches never wait on each other's rows in opposite orders.
      *
@@ -667,18 +700,31 @@ public class JdbcJobStore {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, java.util.Comparator.comparing(i -> completions.get(i).lease().jobId().toString()));
+        String[] ids = new String[order.length];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = completions.get(i).lease().jobId().toString();
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparing(i -> ids[i]));
         JobTransitions.target(JobState.RUNNING, JobEvent.SUCCEED);
         try (Connection c = dataSource.getConnection()) {
-            JobSql q = sql(c);
+            completeOn(c, sql(c), completions, order, ids, written);
+            return written;
+        } catch (SQLException e) {
+            throw new StoreException("completion of " + completions.size() + " job(s)", e);
+        }
+    }
+
+    private static void completeOn(Connection c, JobSql q, List<Completion> completions, Integer[] order, String[] ids,
+            boolean[] written) throws SQLException {
+        {
             List<String> done = new ArrayList<>();
+            List<String> dependedOn = new ArrayList<>(); // completed jobs that others wait on
             if (q.dialect == SqlDialect.POSTGRESQL) {
-                // Two statements for the whole batch (arrays), each row still behind its own lease fence: a row counts
+                // One statement for the whole batch (arrays), each row still behind its own lease fence: a row counts
                 // as written for the lease that wrote it (id and token), never for a stale lease of the same job.
                 java.util.Set<String> completed = new java.util.HashSet<>();
                 try (PreparedStatement ps = c.prepareStatement(q.completeMany)) {
-                    ps.setArray(1, c.createArrayOf("varchar", java.util.Arrays.stream(order)
-                            .map(i -> completions.get(i).lease().jobId().toString()).toArray()));
+                    ps.setArray(1, c.createArrayOf("varchar", java.util.Arrays.stream(order).map(i -> ids[i]).toArray()));
                     ps.setArray(2, c.createArrayOf("varchar", java.util.Arrays.stream(order)
                             .map(i -> completions.get(i).lease().token()).toArray()));
                     ps.setArray(3, c.createArrayOf("text", java.util.Arrays.stream(order)
@@ -686,34 +732,27 @@ public class JdbcJobStore {
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             completed.add(rs.getString(1) + ' ' + rs.getString(2));
+                            if (rs.getBoolean(3)) {
+                                dependedOn.add(rs.getString(1));
+                            }
                         }
                     }
                 }
-                List<Integer> runNos = new ArrayList<>();
                 for (int i : order) {
                     Lease lease = completions.get(i).lease();
-                    written[i] = completed.contains(lease.jobId() + " " + lease.token());
+                    written[i] = completed.contains(ids[i] + " " + lease.token());
                     if (written[i]) {
-                        done.add(lease.jobId().toString());
-                        runNos.add(lease.runNo());
-                    }
-                }
-                if (!done.isEmpty()) {
-                    try (PreparedStatement ps = c.prepareStatement(q.closeSucceededAttempts)) {
-                        ps.setArray(1, c.createArrayOf("varchar", done.toArray()));
-                        ps.setArray(2, c.createArrayOf("integer", runNos.toArray()));
-                        ps.executeUpdate();
+                        done.add(ids[i]);
                     }
                 }
             } else {
                 completeOneByOne(c, q, completions, order, written, done);
+                dependedOn.addAll(Dependencies.withDependents(c, q, done));
             }
-            for (String id : Dependencies.withDependents(c, q, done)) {
+            java.util.Collections.sort(dependedOn); // their dependents' rows are locked in a stable order
+            for (String id : dependedOn) {
                 Dependencies.completed(c, q, JobId.parse(id));
             }
-            return written;
-        } catch (SQLException e) {
-            throw new StoreException("completion of " + completions.size() + " job(s)", e);
         }
     }
 
@@ -741,23 +780,9 @@ public class JdbcJobStore {
                 }
             }
         }
-        try (PreparedStatement ps = c.prepareStatement(q.closeAttempt)) {
-            for (int i : order) {
-                if (!written[i]) {
-                    continue;
-                }
-                Lease lease = completions.get(i).lease();
-                done.add(lease.jobId().toString());
-                ps.setString(1, AttemptOutcome.SUCCEEDED.name());
-                ps.setString(2, null);
-                ps.setString(3, null);
-                ps.setString(4, null);
-                ps.setString(5, lease.jobId().toString());
-                ps.setInt(6, lease.runNo());
-                ps.addBatch();
-            }
-            if (!done.isEmpty()) {
-                ps.executeBatch();
+        for (int i : order) {
+            if (written[i]) {
+                done.add(completions.get(i).lease().jobId().toString());
             }
         }
     }
@@ -776,7 +801,8 @@ public class JdbcJobStore {
      */
     public boolean fail(Lease lease, JobEvent event, Failure failure, long backoffMs) {
         try (Connection c = dataSource.getConnection()) {
-            return leaveRunning(c, sql(c), lease.jobId(), lease.token(), lease.runNo(), event, failure, backoffMs);
+            return leaveRunning(c, sql(c), lease.jobId(), lease.owner(), lease.token(), lease.runNo(), event, failure,
+                    backoffMs);
         } catch (SQLException e) {
             throw new StoreException(event + " of " + lease.jobId(), e);
         }
@@ -790,7 +816,7 @@ public class JdbcJobStore {
      */
     public boolean release(Lease lease, String reason) {
         try (Connection c = dataSource.getConnection()) {
-            return leaveRunning(c, sql(c), lease.jobId(), lease.token(), lease.runNo(), JobEvent.RELEASE,
+            return leaveRunning(c, sql(c), lease.jobId(), lease.owner(), lease.token(), lease.runNo(), JobEvent.RELEASE,
                     Failure.observed(AttemptOutcome.RELEASED, ErrorCategory.SYSTEM, reason), 0);
         } catch (SQLException e) {
             throw new StoreException("release of " + lease.jobId(), e);
@@ -798,8 +824,8 @@ public class JdbcJobStore {
     }
 
     /** The one fenced path out of RUNNING for failures, rescues and releases. */
-    private static boolean leaveRunning(Connection c, JobSql q, JobId id, String token, int runNo, JobEvent event,
-            Failure failure, long backoffMs) throws SQLException {
+    private static boolean leaveRunning(Connection c, JobSql q, JobId id, String owner, String token, int runNo,
+            JobEvent event, Failure failure, long backoffMs) throws SQLException {
         JobState target = JobTransitions.target(JobState.RUNNING, event);
         // A rescue means the worker vanished without an outcome: that is what the poison-pill count counts.
         int leaseLost = event == JobEvent.RESCUE || event == JobEvent.RESCUE_EXHAUSTED ? 1 : 0;
@@ -827,22 +853,41 @@ public class JdbcJobStore {
                 return false;
             }
         }
-        closeAttempt(c, q, id, runNo, failure.outcome(), failure);
+        recordEndedAttempt(c, q, id, owner, runNo, event == JobEvent.RELEASE ? 1 : 0, failure);
         if (target.isTerminal()) {
             Dependencies.unsatisfiable(c, q, id, target);
         }
         return true;
     }
 
-    private static void closeAttempt(Connection c, JobSql q, JobId id, int runNo, AttemptOutcome outcome,
+    /**
+     * Records an attempt that ended without success. Called after the fenced update, under its row lock: the row still
+     * holds the run's number and start. A run claimed by a version-8 node has an open attempt row already: that row is
+     * closed instead.
+     *
+     * @param givenBack 1 when the update gave the attempt back (a release), else 0
+     */
+    private static void recordEndedAttempt(Connection c, JobSql q, JobId id, String owner, int runNo, int givenBack,
             Failure failure) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(q.closeAttempt)) {
-            ps.setString(1, outcome.name());
-            ps.setString(2, failure == null ? null : failure.category().name());
-            ps.setString(3, failure == null ? null : failure.message());
-            ps.setString(4, failure == null ? null : failure.stackTrace());
+            ps.setString(1, failure.outcome().name());
+            ps.setString(2, failure.category().name());
+            ps.setString(3, failure.message());
+            ps.setString(4, failure.stackTrace());
             ps.setString(5, id.toString());
             ps.setInt(6, runNo);
+            if (ps.executeUpdate() > 0) {
+                return;
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(q.insertEndedAttempt)) {
+            ps.setInt(1, givenBack);
+            ps.setString(2, owner);
+            ps.setString(3, failure.outcome().name());
+            ps.setString(4, failure.category().name());
+            ps.setString(5, failure.message());
+            ps.setString(6, failure.stackTrace());
+            ps.setString(7, id.toString());
             ps.executeUpdate();
         }
     }
@@ -1002,7 +1047,8 @@ public class JdbcJobStore {
             }
             Failure failure = Failure.observed(AttemptOutcome.LEASE_EXPIRED, ErrorCategory.SYSTEM, message);
             // We hold the row lock, so the fence cannot fail here; checking it keeps the rule uniform.
-            if (leaveRunning(c, q, e.id(), e.token(), e.runNo(), event, failure, backoffMs.applyAsLong(e.attempt()))) {
+            if (leaveRunning(c, q, e.id(), e.owner(), e.token(), e.runNo(), event, failure,
+                    backoffMs.applyAsLong(e.attempt()))) {
                 rescued.add(new RescuedJob(e.id(), e.owner(), JobTransitions.targetOf(event), poisoned, e.queue()));
             }
         }
@@ -1036,6 +1082,7 @@ public class JdbcJobStore {
             JobState current;
             int runNo;
             long lifetimeMs;
+            String owner;
             try (PreparedStatement ps = c.prepareStatement(q.selectStateForUpdate)) {
                 ps.setString(1, id.toString());
                 try (ResultSet rs = ps.executeQuery()) {
@@ -1045,6 +1092,7 @@ public class JdbcJobStore {
                     current = JobState.valueOf(rs.getString(1));
                     runNo = rs.getInt(2);
                     lifetimeMs = rs.getLong(3);
+                    owner = rs.getString(4);
                 }
             }
             if (!JobTransitions.allows(current, event)) {
@@ -1061,7 +1109,7 @@ public class JdbcJobStore {
                     }
                 }
                 if (current == JobState.RUNNING) {
-                    closeAttempt(c, q, id, runNo, AttemptOutcome.CANCELLED,
+                    recordEndedAttempt(c, q, id, owner, runNo, 0,
                             Failure.observed(AttemptOutcome.CANCELLED, ErrorCategory.SYSTEM, "cancelled while running"));
                 }
                 Dependencies.unsatisfiable(c, q, id, target);

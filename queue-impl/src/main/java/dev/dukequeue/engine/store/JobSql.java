@@ -15,6 +15,11 @@ final class JobSql {
     private static final String FENCE = " WHERE id = ? AND state = 'RUNNING' AND lease_token = ?";
     /** Claims skip the queues an operator paused (on any node). */
     private static final String NOT_PAUSED = " AND queue NOT IN (SELECT name FROM dq_queue WHERE paused = TRUE)";
+    /**
+     * PostgreSQL: the claim's commit does not wait for its WAL to reach the disk ({@code SET LOCAL}: this transaction
+     * only; the server's {@code synchronous_commit} stays on for everything else). Why that is safe: {@link JdbcJobStore}.
+     */
+    private static final String CLAIM_COMMIT_WITHOUT_FLUSH = "set_config('synchronous_commit', 'off', true)";
     private static final String CLAIM_COLUMNS =
             "id, type, queue, priority, seq, attempt, max_attempts, run_count, timeout_ms, payload, checkpoint_data";
 
@@ -56,21 +61,25 @@ final class JobSql {
     /** PostgreSQL: lock, lease and return due rows in one statement (types placeholder list in the middle). */
     final String claimReturningPrefix;
     final String claimReturningSuffix;
-    final String insertAttempt;
-    /** PostgreSQL: the attempt rows of a whole claim from three arrays (job ids, run numbers, attempts). */
-    final String insertAttempts;
+    /** A claim condition: no queue has a cluster-wide limit (the claim's own statement checks it). */
+    final String noQueueLimited = " AND NOT EXISTS (SELECT 1 FROM dq_queue WHERE max_running IS NOT NULL)";
     /**
      * PostgreSQL: completes a batch from three arrays (ids, lease tokens, results), each row fenced; returns the id and
-     * token of each row written (a batch may hold a stale attempt's outcome next to the job's current one).
+     * token of each row written (a batch may hold a stale attempt's outcome next to the job's current one), and whether
+     * jobs wait on it.
      */
     final String completeMany;
-    /** PostgreSQL: closes the attempts of a batch of completions from two arrays (job ids, run numbers). */
-    final String closeSucceededAttempts;
 
     final String complete;
     final String retryLater;
     final String finishFailed;
     final String release;
+    /**
+     * The attempt row of a run that ended without success, from the job's row (still holding the run's number and
+     * start), written right after the fenced move out of RUNNING in the same transaction.
+     */
+    final String insertEndedAttempt;
+    /** Closes the open attempt row a version-8 node opened at its claim (upgrades): 0 rows when there is none. */
     final String closeAttempt;
     final String renewLease;
     final String saveCheckpoint;
@@ -158,23 +167,20 @@ final class JobSql {
                 + " lease_owner = ?, lease_token = ?, lease_expires_at = " + nowPlus + ", version = j.version + 1"
                 + " FROM (SELECT id FROM dq_job WHERE state = 'SCHEDULED' AND run_at <= " + now + NOT_PAUSED
                 + " AND type IN ";
-        claimReturningSuffix = " ORDER BY priority, seq LIMIT ? FOR UPDATE SKIP LOCKED) due"
+        // The claim's commit does not wait for the WAL flush: set by the statement itself (CLAIM_COMMIT_WITHOUT_FLUSH).
+        claimReturningSuffix = " ORDER BY priority, seq LIMIT ? FOR UPDATE SKIP LOCKED) due,"
+                + " (SELECT " + CLAIM_COMMIT_WITHOUT_FLUSH + " AS relaxed) commit_setting"
                 + " WHERE j.id = due.id RETURNING j.id, j.type, j.queue, j.priority, j.seq, j.attempt,"
                 + " j.max_attempts, j.run_count, j.timeout_ms, j.payload, j.checkpoint_data, j.run_at, " + now + " AS db_now";
-        insertAttempt = "INSERT INTO dq_attempt (job_id, run_no, attempt, node, started_at) VALUES (?, ?, ?, ?, " + now + ")";
-
-        insertAttempts = "INSERT INTO dq_attempt (job_id, run_no, attempt, node, started_at)"
-                + " SELECT v.job_id, v.run_no, v.attempt, ?, " + now
-                + " FROM unnest(CAST(? AS VARCHAR[]), CAST(? AS INTEGER[]), CAST(? AS INTEGER[])) AS v(job_id, run_no, attempt)";
+        // The successful attempt lives on the row: ran_on keeps its node (set before the lease is cleared: MariaDB
+        // assigns left to right with the new values).
         completeMany = "UPDATE dq_job j SET state = 'COMPLETED', result = v.result, finished_at = " + now
-                + ", updated_at = " + now + ", " + LEASE_CLEARED + ", version = j.version + 1"
+                + ", updated_at = " + now + ", ran_on = j.lease_owner, " + LEASE_CLEARED + ", version = j.version + 1"
                 + " FROM unnest(CAST(? AS VARCHAR[]), CAST(? AS VARCHAR[]), CAST(? AS TEXT[])) AS v(id, token, result)"
-                + " WHERE j.id = v.id AND j.state = 'RUNNING' AND j.lease_token = v.token RETURNING j.id, v.token";
-        closeSucceededAttempts = "UPDATE dq_attempt a SET finished_at = " + now + ", outcome = 'SUCCEEDED'"
-                + " FROM unnest(CAST(? AS VARCHAR[]), CAST(? AS INTEGER[])) AS v(job_id, run_no)"
-                + " WHERE a.job_id = v.job_id AND a.run_no = v.run_no AND a.outcome IS NULL";
+                + " WHERE j.id = v.id AND j.state = 'RUNNING' AND j.lease_token = v.token RETURNING j.id, v.token,"
+                + " EXISTS (SELECT 1 FROM dq_dependency d WHERE d.depends_on = j.id) AS has_dependents";
         complete = "UPDATE dq_job SET state = 'COMPLETED', result = ?, finished_at = " + now + ", updated_at = " + now
-                + ", " + LEASE_CLEARED + ", version = version + 1" + FENCE;
+                + ", ran_on = lease_owner, " + LEASE_CLEARED + ", version = version + 1" + FENCE;
         retryLater = "UPDATE dq_job SET state = 'SCHEDULED', run_at = " + nowPlus + ", last_error_category = ?,"
                 + " last_error_message = ?, lease_losses = lease_losses + ?, updated_at = " + now + ", " + LEASE_CLEARED
                 + ", version = version + 1" + FENCE;
@@ -184,6 +190,10 @@ final class JobSql {
         // A release gives the attempt back: the claim counted it, the job never really got to run it.
         release = "UPDATE dq_job SET state = 'SCHEDULED', attempt = attempt - 1, run_at = " + now + ","
                 + " updated_at = " + now + ", " + LEASE_CLEARED + ", version = version + 1" + FENCE;
+        // attempt + ?: a release has already given its attempt back (attempt - 1), the row records the one it ran as.
+        insertEndedAttempt = "INSERT INTO dq_attempt (job_id, run_no, attempt, node, started_at, finished_at, outcome,"
+                + " error_category, error_message, stack_trace) SELECT id, run_count, attempt + ?, ?, started_at, " + now
+                + ", ?, ?, ?, ? FROM dq_job WHERE id = ?";
         closeAttempt = "UPDATE dq_attempt SET finished_at = " + now + ", outcome = ?, error_category = ?,"
                 + " error_message = ?, stack_trace = ? WHERE job_id = ? AND run_no = ? AND outcome IS NULL";
         renewLease = "UPDATE dq_job SET lease_expires_at = " + nowPlus + FENCE;
@@ -197,7 +207,7 @@ final class JobSql {
         selectEarlierIncarnationLeases = leasedColumns + " WHERE state = 'RUNNING' AND LEFT(lease_owner, ?) = ?"
                 + " AND lease_owner <> ? ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED";
         lostWorkers = "SELECT node FROM dq_attempt WHERE job_id = ? AND outcome = 'LEASE_EXPIRED' ORDER BY run_no";
-        selectStateForUpdate = "SELECT state, run_count, lifetime_ms FROM dq_job WHERE id = ? FOR UPDATE";
+        selectStateForUpdate = "SELECT state, run_count, lifetime_ms, lease_owner FROM dq_job WHERE id = ? FOR UPDATE";
         cancel = "UPDATE dq_job SET state = 'CANCELLED', finished_at = " + now + ", updated_at = " + now + ", "
                 + LEASE_CLEARED + ", version = version + 1 WHERE id = ? AND state = ?";
         redrive = "UPDATE dq_job SET state = 'SCHEDULED', attempt = 0, lease_losses = 0, run_at = " + now + ","

@@ -209,6 +209,92 @@ abstract class JobStoreContract extends StoreFixture {
     }
 
     @Test
+    void aSuccessfulAttemptIsRecordedOnTheJobRowAloneAndReadAsItsHistory() {
+        JobId id = submit(aJob().build()).id();
+        ClaimedJob job = claim(1).get(0);
+        String attemptRows = "SELECT COUNT(*) FROM dq_attempt WHERE job_id = ?";
+        assertThat(count(attemptRows, id)).as("a claim writes the job row only").isZero();
+        assertThat(attemptHistory(id)).containsExactly("1/1 node-a#1 -");
+
+        assertThat(tx.inTransaction(() -> store.completeAll(List.of(new JdbcJobStore.Completion(job.lease(), "{}")))))
+                .containsExactly(true);
+
+        assertThat(count(attemptRows, id)).as("a completion writes the job row only").isZero();
+        assertThat(attemptHistory(id)).containsExactly("1/1 node-a#1 SUCCEEDED ended");
+    }
+
+    @Test
+    void everyRunIsInTheHistoryOnceWithTheAttemptItRanAs() {
+        JobId id = submit(aJob().maxAttempts(5).build()).id();
+        ClaimedJob first = claim(1).get(0);
+        tx.inTransaction(() -> store.fail(first.lease(), JobEvent.FAIL_RETRYABLE,
+                Failure.observed(AttemptOutcome.FAILED, ErrorCategory.TEMPORARY, "busy"), 0));
+        ClaimedJob second = claim("node-b#1", 1, LEASE).get(0);
+        tx.inTransaction(() -> store.release(second.lease(), "shutting down")); // gives attempt 2 back
+        claim("node-c#1", 1, 1);
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                tx.inTransaction(() -> store.rescueExpiredLeases(10, attempt -> 0, 3)).size() == 1);
+        ClaimedJob fourth = claim("node-d#1", 1, LEASE).get(0);
+        assertThat(tx.inTransaction(() -> store.complete(fourth.lease(), "{}"))).isTrue();
+
+        assertThat(attemptHistory(id)).containsExactly("1/1 node-a#1 FAILED ended", "2/2 node-b#1 RELEASED ended",
+                "3/2 node-c#1 LEASE_EXPIRED ended", "4/3 node-d#1 SUCCEEDED ended");
+        assertThat(count("SELECT run_count FROM dq_job WHERE id = ?", id)).as("claims").isEqualTo(4);
+    }
+
+    @Test
+    void aCancelledRunIsRecordedWithItsNode() {
+        JobId id = submit(aJob().build()).id();
+        claim(1);
+        assertThat(tx.inTransaction(() -> store.apply(id, JobEvent.CANCEL)).after()).isEqualTo(JobState.CANCELLED);
+        assertThat(attemptHistory(id)).containsExactly("1/1 node-a#1 CANCELLED ended");
+    }
+
+    @Test
+    void aRunOpenedByAVersion8NodeIsClosedNotRecordedTwice() throws SQLException {
+        // Until schema version 8 a claim opened an attempt row: a job claimed by such a node before an upgrade.
+        JobId id = submit(aJob().build()).id();
+        ClaimedJob job = claim(1).get(0);
+        try (Connection c = database().getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO"
+                + " dq_attempt (job_id, run_no, attempt, node, started_at) VALUES (?, ?, 1, 'node-a#1', CURRENT_TIMESTAMP)")) {
+            ps.setString(1, id.toString());
+            ps.setInt(2, job.lease().runNo());
+            ps.executeUpdate();
+        }
+        assertThat(attemptHistory(id)).containsExactly("1/1 node-a#1 -");
+
+        tx.inTransaction(() -> store.fail(job.lease(), JobEvent.FAIL_RETRYABLE,
+                Failure.observed(AttemptOutcome.FAILED, ErrorCategory.TEMPORARY, "busy"), 0));
+
+        assertThat(attemptHistory(id)).containsExactly("1/1 node-a#1 FAILED ended");
+        assertThat(count("SELECT COUNT(*) FROM dq_attempt WHERE job_id = ?", id)).isEqualTo(1);
+    }
+
+    @Test
+    void aClaimOnAConnectionInAutoCommitModeCommitsByItselfAndKeepsQueueLimits() {
+        for (int i = 0; i < 3; i++) {
+            submit(aJob().queue("limited").build());
+        }
+        // No transaction around these claims (the dispatcher's way): each commits by itself.
+        List<ClaimedJob> first = store.claim("node-a#1", TYPES, 1, LEASE);
+        assertThat(first).hasSize(1);
+        assertThat(stateOf(first.get(0).lease().jobId())).as("seen on another connection").isEqualTo(JobState.RUNNING);
+
+        tx.inTransaction(() -> {
+            store.setMaxRunning("limited", 1);
+            return null;
+        });
+        assertThat(store.claim("node-a#1", TYPES, 2, LEASE)).as("the queue's one place is taken").isEmpty();
+        tx.inTransaction(() -> {
+            store.setMaxRunning("limited", 2);
+            return null;
+        });
+        List<ClaimedJob> second = store.claim("node-b#1", TYPES, 2, LEASE);
+        assertThat(second).hasSize(1);
+        assertThat(stateOf(second.get(0).lease().jobId())).isEqualTo(JobState.RUNNING);
+    }
+
+    @Test
     void aBatchOfCompletionsWritesEachThroughItsOwnLeaseAndReportsEachOutcome() {
         JobId a = submit(aJob().build()).id();
         JobId b = submit(aJob().build()).id();

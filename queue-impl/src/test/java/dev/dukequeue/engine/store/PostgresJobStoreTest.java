@@ -66,6 +66,39 @@ class PostgresJobStoreTest extends JobStoreContract {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void aClaimsCommitDoesNotWaitForTheWalFlushButOutcomesAndSubmissionsDo() {
+        String inSubmission = tx.inTransaction(() -> {
+            store.insert(java.util.List.of(JobFixtures.aJob().build(), JobFixtures.aJob().build()));
+            return synchronousCommit();
+        });
+        java.util.List<dev.dukequeue.engine.job.ClaimedJob> claimed = new java.util.ArrayList<>();
+        String inClaim = tx.inTransaction(() -> {
+            claimed.addAll(store.claim("node-a#1", TYPES, 1, LEASE));
+            return synchronousCommit();
+        });
+        org.assertj.core.api.Assertions.assertThat(claimed).hasSize(1);
+        String inCompletion = tx.inTransaction(() -> {
+            org.assertj.core.api.Assertions.assertThat(store.complete(claimed.get(0).lease(), "{}")).isTrue();
+            return synchronousCommit();
+        });
+        String afterClaim = tx.inTransaction(this::synchronousCommit);
+
+        org.assertj.core.api.Assertions.assertThat(inClaim).as("the claim's own transaction").isEqualTo("off");
+        org.assertj.core.api.Assertions.assertThat(inSubmission).isEqualTo("on");
+        org.assertj.core.api.Assertions.assertThat(inCompletion).isEqualTo("on");
+        org.assertj.core.api.Assertions.assertThat(afterClaim).as("SET LOCAL ends with the claim's transaction")
+                .isEqualTo("on");
+    }
+
+    private String synchronousCommit() throws java.sql.SQLException {
+        try (java.sql.Connection c = tx.getConnection(); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SHOW synchronous_commit")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
     /** Dependencies and race-free idempotency on the same database. */
     @org.junit.jupiter.api.Nested
     class FlowControl extends FlowControlContract {

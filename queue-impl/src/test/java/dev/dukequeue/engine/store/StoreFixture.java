@@ -109,10 +109,47 @@ abstract class StoreFixture {
         return (JobState) row(id).get("state");
     }
 
+    /**
+     * @return the job's attempts as the API reads them ({@code dq_attempt_history}), one line each, oldest first:
+     *     {@code run/attempt node outcome} with {@code -} for an open attempt, and {@code ended} when it has a finish time
+     */
+    protected List<String> attemptHistory(JobId id) {
+        List<String> lines = new ArrayList<>();
+        try (Connection c = database().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT run_no, attempt, node, outcome, started_at, finished_at"
+                     + " FROM dq_attempt_history WHERE job_id = ? ORDER BY run_no")) {
+            ps.setString(1, id.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    assertThat(rs.getTimestamp(5)).as("every attempt has its start").isNotNull();
+                    lines.add(rs.getInt(1) + "/" + rs.getInt(2) + " " + rs.getString(3) + " "
+                            + (rs.getString(4) == null ? "-" : rs.getString(4))
+                            + (rs.getTimestamp(6) == null ? "" : " ended"));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return lines;
+    }
+
+    /** @return the number of rows the query (one {@code ?} for the job id) counts */
+    protected long count(String sql, JobId id) {
+        try (Connection c = database().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, id.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     protected List<String> attemptOutcomes(JobId id) {
         List<String> outcomes = new ArrayList<>();
         try (Connection c = database().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT outcome FROM dq_attempt WHERE job_id = ? ORDER BY run_no")) {
+             PreparedStatement ps = c.prepareStatement("SELECT outcome FROM dq_attempt_history WHERE job_id = ? ORDER BY run_no")) {
             ps.setString(1, id.toString());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

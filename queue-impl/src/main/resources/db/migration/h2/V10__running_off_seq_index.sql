@@ -1,0 +1,1 @@
+-- DukeQueue schema, version 10: a partial index for PostgreSQL only (this database has none); nothing changes here.
