@@ -75,6 +75,37 @@ final class RestartablePostgres implements AutoCloseable {
         }
     }
 
+    /**
+     * Kills the database server as a power loss would (kill -9 of the postmaster and every backend): what was in its
+     * shared memory and not yet written out is lost, such as WAL of commits that did not wait for their flush.
+     * {@link #start()} then runs crash recovery.
+     */
+    void crash() {
+        if (postgres == null) {
+            return;
+        }
+        try {
+            long pid = Long.parseLong(java.nio.file.Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+            ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
+            java.util.List<ProcessHandle> all = new java.util.ArrayList<>(postmaster.descendants().toList());
+            all.add(0, postmaster);
+            all.forEach(ProcessHandle::destroyForcibly);
+            for (ProcessHandle p : all) {
+                p.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not kill PostgreSQL", e);
+        }
+        try {
+            postgres.close(); // its server is gone; this only lets go of the data directory
+        } catch (IOException | RuntimeException expected) {
+            // pg_ctl stop finds no server
+        }
+        postgres = null;
+    }
+
     /** Stops and starts the database server, keeping its data: every open connection breaks. */
     void restart() {
         stop();
