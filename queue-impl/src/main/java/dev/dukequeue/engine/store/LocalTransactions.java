@@ -41,13 +41,7 @@ public final class LocalTransactions implements DataSource {
      * @throws StoreException if the database refused the commit (the work's own failures are rethrown as they are)
      */
     public <T> T inTransaction(Supplier<T> work) {
-        if (bound.get() != null) {
-            throw new IllegalStateException("nested local transaction");
-        }
-        try (Connection c = target.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            bound.set(c);
+        return onBoundConnection(false, c -> {
             try {
                 T result = work.get();
                 c.commit();
@@ -59,13 +53,8 @@ public final class LocalTransactions implements DataSource {
                     e.addSuppressed(rollback);
                 }
                 throw e;
-            } finally {
-                bound.remove();
-                c.setAutoCommit(autoCommit); // the pool's connection goes back as it came
             }
-        } catch (SQLException e) {
-            throw new StoreException("local transaction", e);
-        }
+        });
     }
 
     /**
@@ -73,21 +62,30 @@ public final class LocalTransactions implements DataSource {
      * that needs more than one statement in a transaction begins and commits it itself ({@link JdbcJobStore#claim}).
      */
     public <T> T withAutoCommit(Supplier<T> work) {
+        return onBoundConnection(true, c -> work.get());
+    }
+
+    private interface Work<T> {
+        T on(Connection c) throws SQLException;
+    }
+
+    /** Takes a pool connection, binds it to this thread in the given auto-commit mode, and gives it back as it came. */
+    private <T> T onBoundConnection(boolean autoCommitMode, Work<T> work) {
         if (bound.get() != null) {
             throw new IllegalStateException("nested local transaction");
         }
         try (Connection c = target.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(true);
+            c.setAutoCommit(autoCommitMode);
             bound.set(c);
             try {
-                return work.get();
+                return work.on(c);
             } finally {
                 bound.remove();
                 c.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
-            throw new StoreException("auto-commit connection", e);
+            throw new StoreException(autoCommitMode ? "auto-commit connection" : "local transaction", e);
         }
     }
 
