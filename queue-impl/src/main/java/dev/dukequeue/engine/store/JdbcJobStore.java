@@ -516,36 +516,34 @@ public class JdbcJobStore {
     private static List<ClaimedJob> claimOn(Connection c, JobSql q, String owner, Collection<String> types, int limit,
             long leaseMs, Map<String, Integer> nodeFree) throws SQLException {
         String token = UUID.randomUUID().toString();
-        {
-            Map<String, Integer> global = queueLimits(c, q);
-            java.util.SortedSet<String> limited = new java.util.TreeSet<>(global.keySet());
-            limited.addAll(nodeFree.keySet());
-            List<ClaimedJob> claimed = new ArrayList<>();
-            for (String queue : limited) {
-                int room = Math.min(limit - claimed.size(), nodeFree.getOrDefault(queue, Integer.MAX_VALUE));
-                if (room > 0 && global.containsKey(queue)) {
-                    room = Math.min(room, globalRoom(c, q, queue));
-                }
-                if (room > 0) {
-                    claimed.addAll(claimWhere(c, q, owner, token, types, " AND queue = ?", List.of(queue), room, leaseMs));
-                }
+        Map<String, Integer> global = queueLimits(c, q);
+        java.util.SortedSet<String> limited = new java.util.TreeSet<>(global.keySet());
+        limited.addAll(nodeFree.keySet());
+        List<ClaimedJob> claimed = new ArrayList<>();
+        for (String queue : limited) {
+            int room = Math.min(limit - claimed.size(), nodeFree.getOrDefault(queue, Integer.MAX_VALUE));
+            if (room > 0 && global.containsKey(queue)) {
+                room = Math.min(room, globalRoom(c, q, queue));
             }
-            int rest = limit - claimed.size();
-            if (rest > 0) {
-                String others = limited.isEmpty() ? "" : " AND queue NOT IN " + JobSql.placeholders(limited.size());
-                claimed.addAll(claimWhere(c, q, owner, token, types, others, List.copyOf(limited), rest, leaseMs));
+            if (room > 0) {
+                claimed.addAll(claimWhere(c, q, owner, token, types, " AND queue = ?", List.of(queue), room, leaseMs));
             }
-            // No attempt row: while the job runs, its row's lease is the attempt (node, start, run number); a row is
-            // written only when the attempt ends without success (see insertEndedAttempt).
-            //
-            // On PostgreSQL the claim's commit does not wait for the WAL flush (the claim statement sets it for its
-            // transaction, which does nothing else). Safe to lose in a database crash, so not worth an fsync: a lost claim leaves the job
-            // SCHEDULED, and it runs again (as after a node crash). Nothing can be recorded for a claim the database
-            // lost: every outcome is fenced on the claim's lease token, and an outcome's commit waits for the flush,
-            // which writes all WAL before it, the claim's included. Submissions and outcomes stay fully durable.
-            claimed.sort(Comparator.comparingInt(ClaimedJob::priority).thenComparingLong(ClaimedJob::seq));
-            return claimed;
         }
+        int rest = limit - claimed.size();
+        if (rest > 0) {
+            String others = limited.isEmpty() ? "" : " AND queue NOT IN " + JobSql.placeholders(limited.size());
+            claimed.addAll(claimWhere(c, q, owner, token, types, others, List.copyOf(limited), rest, leaseMs));
+        }
+        // No attempt row: while the job runs, its row's lease is the attempt (node, start, run number); a row is
+        // written only when the attempt ends without success (see insertEndedAttempt).
+        //
+        // On PostgreSQL the claim's commit does not wait for the WAL flush (the claim statement sets it for its
+        // transaction, which does nothing else). Safe to lose in a database crash, so not worth an fsync: a lost claim leaves the job
+        // SCHEDULED, and it runs again (as after a node crash). Nothing can be recorded for a claim the database
+        // lost: every outcome is fenced on the claim's lease token, and an outcome's commit waits for the flush,
+        // which writes all WAL before it, the claim's included. Submissions and outcomes stay fully durable.
+        claimed.sort(Comparator.comparingInt(ClaimedJob::priority).thenComparingLong(ClaimedJob::seq));
+        return claimed;
     }
 
     private static Map<String, Integer> queueLimits(Connection c, JobSql q) throws SQLException {
@@ -716,43 +714,41 @@ public class JdbcJobStore {
 
     private static void completeOn(Connection c, JobSql q, List<Completion> completions, Integer[] order, String[] ids,
             boolean[] written) throws SQLException {
-        {
-            List<String> done = new ArrayList<>();
-            List<String> dependedOn = new ArrayList<>(); // completed jobs that others wait on
-            if (q.dialect == SqlDialect.POSTGRESQL) {
-                // One statement for the whole batch (arrays), each row still behind its own lease fence: a row counts
-                // as written for the lease that wrote it (id and token), never for a stale lease of the same job.
-                java.util.Set<String> completed = new java.util.HashSet<>();
-                try (PreparedStatement ps = c.prepareStatement(q.completeMany)) {
-                    ps.setArray(1, c.createArrayOf("varchar", java.util.Arrays.stream(order).map(i -> ids[i]).toArray()));
-                    ps.setArray(2, c.createArrayOf("varchar", java.util.Arrays.stream(order)
-                            .map(i -> completions.get(i).lease().token()).toArray()));
-                    ps.setArray(3, c.createArrayOf("text", java.util.Arrays.stream(order)
-                            .map(i -> completions.get(i).resultJson()).toArray()));
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            completed.add(rs.getString(1) + ' ' + rs.getString(2));
-                            if (rs.getBoolean(3)) {
-                                dependedOn.add(rs.getString(1));
-                            }
+        List<String> done = new ArrayList<>();
+        List<String> dependedOn = new ArrayList<>(); // completed jobs that others wait on
+        if (q.dialect == SqlDialect.POSTGRESQL) {
+            // One statement for the whole batch (arrays), each row still behind its own lease fence: a row counts
+            // as written for the lease that wrote it (id and token), never for a stale lease of the same job.
+            java.util.Set<String> completed = new java.util.HashSet<>();
+            try (PreparedStatement ps = c.prepareStatement(q.completeMany)) {
+                ps.setArray(1, c.createArrayOf("varchar", java.util.Arrays.stream(order).map(i -> ids[i]).toArray()));
+                ps.setArray(2, c.createArrayOf("varchar", java.util.Arrays.stream(order)
+                        .map(i -> completions.get(i).lease().token()).toArray()));
+                ps.setArray(3, c.createArrayOf("text", java.util.Arrays.stream(order)
+                        .map(i -> completions.get(i).resultJson()).toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        completed.add(rs.getString(1) + ' ' + rs.getString(2));
+                        if (rs.getBoolean(3)) {
+                            dependedOn.add(rs.getString(1));
                         }
                     }
                 }
-                for (int i : order) {
-                    Lease lease = completions.get(i).lease();
-                    written[i] = completed.contains(ids[i] + " " + lease.token());
-                    if (written[i]) {
-                        done.add(ids[i]);
-                    }
+            }
+            for (int i : order) {
+                Lease lease = completions.get(i).lease();
+                written[i] = completed.contains(ids[i] + " " + lease.token());
+                if (written[i]) {
+                    done.add(ids[i]);
                 }
-            } else {
-                completeOneByOne(c, q, completions, order, written, done);
-                dependedOn.addAll(Dependencies.withDependents(c, q, done));
             }
-            java.util.Collections.sort(dependedOn); // their dependents' rows are locked in a stable order
-            for (String id : dependedOn) {
-                Dependencies.completed(c, q, JobId.parse(id));
-            }
+        } else {
+            completeOneByOne(c, q, completions, order, written, done);
+            dependedOn.addAll(Dependencies.withDependents(c, q, done));
+        }
+        java.util.Collections.sort(dependedOn); // their dependents' rows are locked in a stable order
+        for (String id : dependedOn) {
+            Dependencies.completed(c, q, JobId.parse(id));
         }
     }
 

@@ -81,16 +81,7 @@ abstract class FlowControlContract extends StoreFixture {
     }
 
     private Object column(JobId id, String column) {
-        try (Connection c = database().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT " + column + " FROM dq_job WHERE id = ?")) {
-            ps.setString(1, id.toString());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getObject(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return valueOf("SELECT " + column + " FROM dq_job WHERE id = ?", id);
     }
 
     private void sql(String statement) {

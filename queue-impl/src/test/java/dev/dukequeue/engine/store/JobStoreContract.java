@@ -398,16 +398,7 @@ abstract class JobStoreContract extends StoreFixture {
     }
 
     private String lastErrorMessage(JobId id) {
-        try (Connection c = database().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT last_error_message FROM dq_job WHERE id = ?")) {
-            ps.setString(1, id.toString());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getString(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return (String) valueOf("SELECT last_error_message FROM dq_job WHERE id = ?", id);
     }
 
     @Test

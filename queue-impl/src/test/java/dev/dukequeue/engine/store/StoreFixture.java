@@ -133,17 +133,22 @@ abstract class StoreFixture {
         return lines;
     }
 
-    /** @return the number of rows the query (one {@code ?} for the job id) counts */
-    protected long count(String sql, JobId id) {
+    /** @return the first column of the first row of the query, whose one {@code ?} is the job id */
+    protected Object valueOf(String sql, JobId id) {
         try (Connection c = database().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, id.toString());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return rs.getLong(1);
+                return rs.getObject(1);
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** @return the number the query (one {@code ?} for the job id) returns */
+    protected long count(String sql, JobId id) {
+        return ((Number) valueOf(sql, id)).longValue();
     }
 
     protected List<String> attemptOutcomes(JobId id) {
