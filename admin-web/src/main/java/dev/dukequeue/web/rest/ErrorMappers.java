@@ -121,4 +121,25 @@ public final class ErrorMappers {
                     .entity(JobJson.error("http_" + status.getStatusCode(), null, status.getReasonPhrase())).build();
         }
     }
+
+    /**
+     * Anything no other mapper knows (the most specific mapper wins, so this one sees only the unexpected): a JSON 500
+     * with an error id, logged with the stack trace under the same id.
+     */
+    @Provider
+    public static class Unexpected implements ExceptionMapper<Throwable> {
+
+        @jakarta.ws.rs.core.Context
+        jakarta.ws.rs.core.UriInfo uri;
+
+        @jakarta.ws.rs.core.Context
+        jakarta.ws.rs.core.Request request;
+
+        @Override
+        public Response toResponse(Throwable e) {
+            String what = (request == null ? "" : request.getMethod() + " ") + (uri == null ? "?" : uri.getRequestUri());
+            return json(Response.Status.INTERNAL_SERVER_ERROR, "internal", null,
+                    InternalErrors.message(InternalErrors.record(e, what)));
+        }
+    }
 }
