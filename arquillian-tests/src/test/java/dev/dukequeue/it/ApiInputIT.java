@@ -140,6 +140,8 @@ class ApiInputIT {
         }
         api.admin("GET", "/jobs?limit=4294967297", null).isError(400, "invalid_parameter", "limit");
         api.admin("GET", "/jobs?limit=501", null).isError(400, "invalid_parameter", "limit");
+        api.admin("GET", "/jobs?type=" + "t".repeat(129), null).isError(400, "invalid_parameter", "type");
+        api.admin("GET", "/jobs?text=" + "t".repeat(201), null).isError(400, "invalid_parameter", "text");
         assertThat(api.jobCount()).isEqualTo(before);
 
         // At the bounds: accepted, and stored as sent.
@@ -155,6 +157,8 @@ class ApiInputIT {
         assertThat(api.admin("PUT", "/queues/input-limit/max-running", "{\"maxRunning\":1}").json()
                 .getInt("maxRunning")).isEqualTo(1);
         assertThat(api.admin("GET", "/jobs?limit=500", null).status()).isEqualTo(200);
+        assertThat(api.admin("GET", "/jobs?type=" + "t".repeat(128) + "&text=" + "t".repeat(200), null).status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -288,6 +292,10 @@ class ApiInputIT {
         assertThat(broken.json().getString("message")).containsPattern("error id [0-9a-f-]{36}")
                 .doesNotContain(BrokenResource.SECRET);
         assertThat(broken.body()).doesNotContain("at dev.dukequeue").doesNotContain("Exception");
+        Reply filter = api.call("GET", "api/it-filter-broken", null, "admin", Deployments.ADMIN_PASSWORD)
+                .isError(500, "internal", null);
+        assertThat(filter.json().getString("message")).containsPattern("error id [0-9a-f-]{36}");
+        assertThat(filter.body()).doesNotContain(BrokenResource.SECRET).doesNotContain("Exception");
 
         // The challenge of a missing login stays; pages outside the API keep the container's own answers.
         Reply anonymous = api.call("GET", "api/v1/jobs", null, null, null);

@@ -185,6 +185,8 @@ public class JobsResource {
         if (queueFilter != null && !QueueName.isValid(queueFilter)) {
             throw new BadRequestException("invalid_parameter", "queue", "queue " + QueueName.RULE);
         }
+        requireLength("type", type, MAX_TYPE_FILTER_CHARS);
+        requireLength("text", text, MAX_TEXT_FILTER_CHARS);
         JobFilter filter = new JobFilter(stateFilter, blankToNull(type), queueFilter, blankToNull(text),
                 instantParam("from", from), instantParam("to", to));
         try {
@@ -271,6 +273,17 @@ public class JobsResource {
     @APIResponse(ref = "Conflict")
     public Response retry(@PathParam("id") String id) {
         return Response.ok(JobJson.job(queue.retry(jobId(id)))).build();
+    }
+
+    /** The longest {@code type} filter: a job type's own bound. */
+    public static final int MAX_TYPE_FILTER_CHARS = 128;
+    /** The longest {@code text} filter: the idempotency key's bound. */
+    public static final int MAX_TEXT_FILTER_CHARS = 200;
+
+    private static void requireLength(String name, String value, int max) {
+        if (value != null && value.length() > max) {
+            throw new BadRequestException("invalid_parameter", name, name + " must be at most " + max + " characters");
+        }
     }
 
     /** @return a page size from 1 to {@code max}; {@code fallback} when the request gives none */

@@ -60,7 +60,8 @@ public final class JsonFields {
         if (v == null || v == JsonValue.NULL) {
             return null;
         }
-        String rule = "must be an integer between " + min + " and " + max;
+        String rule = min == Long.MIN_VALUE && max == Long.MAX_VALUE ? "must be an integer (64 bits)"
+                : "must be an integer between " + min + " and " + max;
         if (!(v instanceof JsonNumber n)) {
             throw invalid(prefix + field, rule);
         }
