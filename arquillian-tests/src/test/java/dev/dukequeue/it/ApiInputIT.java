@@ -285,7 +285,9 @@ class ApiInputIT {
         api.call("GET", "api/no-such-thing", null, "admin", Deployments.ADMIN_PASSWORD)
                 .isError(404, "http_404", null);
         api.admin("GET", "/no-such-thing", null).isError(404, "http_404", null);
-        api.admin("DELETE", "/jobs", null).isError(405, "http_405", null);
+        Reply notAllowed = api.admin("DELETE", "/jobs", null).isError(405, "http_405", null);
+        assertThat(notAllowed.raw().headers().firstValue("Allow")).hasValueSatisfying(
+                v -> assertThat(v).contains("GET").contains("POST"));
         assertThat(api.jobCount()).isEqualTo(before);
 
         Reply broken = api.admin("GET", "/it-broken", null).isError(500, "internal", null);
