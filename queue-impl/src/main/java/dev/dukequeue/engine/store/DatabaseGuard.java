@@ -28,6 +28,9 @@ public class DatabaseGuard {
     @Inject
     GuardedCalls guarded;
 
+    @Inject
+    dev.dukequeue.engine.observe.EngineMetrics metrics;
+
     private volatile Instant openSince;
     private volatile String lastError;
     private final AtomicLong failures = new AtomicLong();
@@ -71,6 +74,7 @@ public class DatabaseGuard {
     /** Records a failure of an operation that is not retried here (a submission joined to the caller's transaction). */
     public void failed(String what, StoreException e) {
         failures.incrementAndGet();
+        metrics.persistenceErrors(1);
         lastError = what + ": " + e.getMessage();
     }
 
