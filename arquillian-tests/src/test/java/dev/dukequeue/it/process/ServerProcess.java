@@ -272,5 +272,7 @@ final class ServerProcess implements AutoCloseable {
             kill9();
         }
         WorkFiles.deleteTree(tmpDir());
+        // The runnable jar keeps Payara's runtime (about 110 MB) in <data dir>/payara-runtime: the jar's launcher.
+        WorkFiles.deleteTree(workDir.resolve("data").resolve("payara-runtime"));
     }
 }
