@@ -154,6 +154,11 @@ final class ServerProcess implements AutoCloseable {
         return dev.dukequeue.it.PrometheusText.value(r.body(), name, labels);
     }
 
+    /** @return the whole /metrics answer (to tell a series that is absent from one at 0) */
+    String metricsText() {
+        return send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics")).GET()).body();
+    }
+
     HttpResponse<String> health(String which) {
         return send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/health/" + which)).GET());
     }

@@ -17,6 +17,12 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
  * the database's state as this node sees it, which readiness reports and submissions check. While the breaker is open
  * submissions are refused with {@link QueueUnavailableException} (REST 503 with Retry-After), claiming pauses and
  * readiness is DOWN; the first successful call closes it again, so the node heals by itself.
+ *
+ * <p>A full disk under the database (playbook scenario 8: PostgreSQL's SQLState 53100 {@code disk_full}, MariaDB's
+ * errors 1021 and 1114, H2's "No space left on device") is a failure that retrying at once cannot fix and that a
+ * single submission can find: the first one seen, by any store call, makes readiness DOWN and refuses submissions
+ * with 503 for {@link #RETRY_AFTER}. The next call after that tries the database again, so the node heals by itself
+ * once space is freed, with no restart.
  */
 @ApplicationScoped
 public class DatabaseGuard {
@@ -32,6 +38,8 @@ public class DatabaseGuard {
     dev.dukequeue.engine.observe.EngineMetrics metrics;
 
     private volatile Instant openSince;
+    /** Until when the database is taken as out of disk space (null: it is not). */
+    private volatile Instant diskFullUntil;
     private volatile String lastError;
     private final AtomicLong failures = new AtomicLong();
 
@@ -69,6 +77,10 @@ public class DatabaseGuard {
         if (openSince != null) {
             throw unavailable(null);
         }
+        if (diskFull()) {
+            throw new QueueUnavailableException("the database is out of disk space (last error: " + lastError
+                    + "); nothing was written, retry in " + RETRY_AFTER.toSeconds() + " s", RETRY_AFTER, null);
+        }
     }
 
     /** Records a failure of an operation that is not retried here (a submission joined to the caller's transaction). */
@@ -76,9 +88,25 @@ public class DatabaseGuard {
         failures.incrementAndGet();
         metrics.persistenceErrors(1);
         lastError = what + ": " + e.getMessage();
+        if (StoreException.diskFull(e)) {
+            if (diskFullUntil == null || !diskFull()) {
+                LOG.severe(() -> "database out of disk space (" + lastError + "): submissions are refused with 503"
+                        + " and readiness is DOWN for " + RETRY_AFTER.toSeconds() + " s after each such failure");
+            }
+            diskFullUntil = Instant.now().plus(RETRY_AFTER);
+        }
+    }
+
+    /** @return true while the last disk-full failure is younger than {@link #RETRY_AFTER} */
+    public boolean diskFull() {
+        Instant until = diskFullUntil;
+        return until != null && Instant.now().isBefore(until);
     }
 
     private void succeeded() {
+        if (diskFullUntil != null && !diskFull()) {
+            diskFullUntil = null;
+        }
         if (openSince != null) {
             LOG.info(() -> "database reachable again after " + Duration.between(openSince, Instant.now()).toSeconds()
                     + " s; circuit closed, claiming and submissions resume");
