@@ -38,8 +38,11 @@ public class DatabaseGuard {
     dev.dukequeue.engine.observe.EngineMetrics metrics;
 
     private volatile Instant openSince;
-    /** Until when the database is taken as out of disk space (null: it is not). */
-    private volatile Instant diskFullUntil;
+    /** Until when (System.nanoTime) the database is taken as out of disk space; 0: it is not. */
+    private volatile long diskFullUntilNanos;
+    /** When the disk-full warning was last logged (System.nanoTime); at most one a minute while the disk stays full. */
+    private volatile long diskFullLoggedNanos = System.nanoTime() - DISK_FULL_LOG_EVERY.toNanos();
+    private static final Duration DISK_FULL_LOG_EVERY = Duration.ofMinutes(1);
     private volatile String lastError;
     private final AtomicLong failures = new AtomicLong();
 
@@ -89,24 +92,24 @@ public class DatabaseGuard {
         metrics.persistenceErrors(1);
         lastError = what + ": " + e.getMessage();
         if (StoreException.diskFull(e)) {
-            if (diskFullUntil == null || !diskFull()) {
+            long now = System.nanoTime();
+            diskFullUntilNanos = now + RETRY_AFTER.toNanos();
+            if (now - diskFullLoggedNanos >= DISK_FULL_LOG_EVERY.toNanos()) {
+                diskFullLoggedNanos = now;
                 LOG.severe(() -> "database out of disk space (" + lastError + "): submissions are refused with 503"
-                        + " and readiness is DOWN for " + RETRY_AFTER.toSeconds() + " s after each such failure");
+                        + " and readiness is DOWN for " + RETRY_AFTER.toSeconds() + " s after each such failure"
+                        + " (logged at most once a minute)");
             }
-            diskFullUntil = Instant.now().plus(RETRY_AFTER);
         }
     }
 
     /** @return true while the last disk-full failure is younger than {@link #RETRY_AFTER} */
     public boolean diskFull() {
-        Instant until = diskFullUntil;
-        return until != null && Instant.now().isBefore(until);
+        long until = diskFullUntilNanos;
+        return until != 0 && System.nanoTime() - until < 0;
     }
 
     private void succeeded() {
-        if (diskFullUntil != null && !diskFull()) {
-            diskFullUntil = null;
-        }
         if (openSince != null) {
             LOG.info(() -> "database reachable again after " + Duration.between(openSince, Instant.now()).toSeconds()
                     + " s; circuit closed, claiming and submissions resume");
