@@ -111,7 +111,7 @@ class RunnableJarIT {
     }
 
     @Test
-    void oneNodeExportsTheClusterWideDepthsAndAnotherTakesOverWhenItStops() throws Exception {
+    void oneNodeExportsTheClusterWideDepthsAndAnotherTakesOverWhenItStopsAndGivesThemBack() throws Exception {
         postgres = RestartablePostgres.on(RestartablePostgres.freePort(), dir.resolve("pgdata")).start();
         ServerProcess a = ServerProcess.node("depth-a", postgres.jdbcUrl(), dir.resolve("depth-a"));
         ServerProcess b = ServerProcess.node("depth-b", postgres.jdbcUrl(), dir.resolve("depth-b"));
@@ -134,6 +134,11 @@ class RunnableJarIT {
         a.terminate();
         await().atMost(Duration.ofSeconds(30)).until(() -> b.metric("dukequeue_queue_scheduled", "queue=\"held\"") == 3
                 && b.metric("dukequeue_queue_depth_reporter") == 1);
-        System.out.println("depth gauges: exported by depth-a only while it ran, then by depth-b");
+
+        // depth-a is back: the smaller name reports again, and depth-b removes its series.
+        a.start().awaitReady(START);
+        await().atMost(Duration.ofSeconds(30)).until(() -> a.metric("dukequeue_queue_scheduled", "queue=\"held\"") == 3
+                && b.metric("dukequeue_queue_depth_reporter") == 0 && !b.metricsText().contains(series));
+        System.out.println("depth gauges: exported by depth-a only while it ran, then by depth-b, then by depth-a again");
     }
 }
