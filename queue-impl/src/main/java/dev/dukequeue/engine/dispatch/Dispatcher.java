@@ -315,18 +315,41 @@ public class Dispatcher {
         }
     }
 
+    /**
+     * Starts a claimed job on a worker. Nothing that goes wrong between the claim and the start may keep the slot or the
+     * job: any failure here (a rejected worker, a metric, a scheduler) frees the slot, forgets the execution and gives
+     * the job back (fenced release, attempt not charged), counted and logged; the claim's other jobs still launch.
+     */
     private void launch(ClaimedJob job) {
         Execution execution = new Execution(job, progressSink);
-        metrics.claimed(job.queue(), java.time.Duration.ofMillis(job.queueWaitMs()));
-        running.put(job.lease().jobId(), execution);
-        LOG.fine(() -> execution + ": SCHEDULED -> RUNNING on node " + node.owner());
-        execution.timeout = scheduler.schedule(() -> onTimeout(execution), job.timeoutMs(), TimeUnit.MILLISECONDS);
         try {
+            running.put(job.lease().jobId(), execution);
+            LOG.fine(() -> execution + ": SCHEDULED -> RUNNING on node " + node.owner());
+            execution.timeout = scheduler.schedule(() -> onTimeout(execution), job.timeoutMs(), TimeUnit.MILLISECONDS);
             workers.execute(() -> run(execution));
         } catch (RejectedExecutionException e) {
-            if (execution.settle()) {
-                record(execution, "release", () -> release(execution, "node " + node.owner() + " is shutting down"));
-            }
+            giveBack(execution, "node " + node.owner() + " is shutting down", null);
+            return;
+        } catch (Throwable t) { // Errors included: a slot must never leak
+            giveBack(execution, "node " + node.owner() + " could not start it: " + t, t);
+            return;
+        }
+        try {
+            metrics.claimed(job.queue(), job.queueWaitMs());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, execution + ": queue-wait metric not recorded", e);
+        }
+    }
+
+    /** A claimed job that never started: give it back in the store (fenced), then free its slot and its map entry. */
+    private void giveBack(Execution execution, String reason, Throwable cause) {
+        if (cause != null) {
+            metrics.launchFailed(execution.job.queue());
+            LOG.log(Level.SEVERE, execution + ": launch failed, the job is given back and its slot freed", cause);
+        }
+        if (execution.settle()) {
+            // record() retries a failed write, then frees the slot and the map entry whatever happened (finish).
+            record(execution, "release", () -> release(execution, reason));
         }
     }
 

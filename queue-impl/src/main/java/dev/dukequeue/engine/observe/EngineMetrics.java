@@ -80,9 +80,26 @@ public class EngineMetrics {
     }
 
     /** A node leased a job; {@code wait} is how long it was due before (database clock). */
-    public void claimed(String queue, Duration wait) {
+    public void claimed(String queue, long waitMs) {
         timer("dukequeue_queue_wait", "how long due jobs waited before a node claimed them", queue(queue))
-                .update(wait.isNegative() ? Duration.ZERO : wait);
+                .update(Duration.ofMillis(clampWait(waitMs)));
+    }
+
+    /**
+     * A queue wait as the timer can take it: never negative, at most {@link #MAX_WAIT_MS} (a run-at far in the past,
+     * written before the API's window or by SQL, must not overflow the timer's nanoseconds).
+     */
+    static long clampWait(long waitMs) {
+        return Math.max(0, Math.min(waitMs, MAX_WAIT_MS));
+    }
+
+    /** 100 years in milliseconds: far below Duration.toNanos's overflow (about 292 years). */
+    static final long MAX_WAIT_MS = 100L * 366 * 24 * 3600 * 1000;
+
+    /** A claimed job could not be started and was given back ({@code Dispatcher}). */
+    public void launchFailed(String queue) {
+        count("dukequeue_launch_failures", "claimed jobs that could not be started and were given back", 1,
+                queue(queue));
     }
 
     /** An attempt ended with an outcome the database took; {@code took} is measured on the monotonic clock. */
