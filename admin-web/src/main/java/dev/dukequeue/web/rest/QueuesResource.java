@@ -14,7 +14,6 @@ import jakarta.json.JsonValue;
 import dev.dukequeue.web.rest.dto.BadRequestException;
 import dev.dukequeue.web.rest.dto.JobRequestJson;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -74,7 +73,6 @@ public class QueuesResource {
      */
     @PUT
     @Path("{name}/max-running")
-    @Consumes(MediaType.WILDCARD)
     public JsonObject limit(@PathParam("name") String name, String body) {
         JsonObject json = JobRequestJson.parseObject(body);
         for (String key : json.keySet()) {
