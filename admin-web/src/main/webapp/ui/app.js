@@ -284,7 +284,7 @@ async function redriveMatching(params) {
 // --- One job -----------------------------------------------------------------------------------------------------
 async function job(id, message) {
     const [j, attempts] = await Promise.all([api('GET', '/jobs/' + encodeURIComponent(id)),
-        api('GET', '/jobs/' + encodeURIComponent(id) + '/attempts')]);
+        api('GET', '/jobs/' + encodeURIComponent(id) + '/attempts?limit=200')]); // the API's largest page
     const field = (name, value) => [el('dt', {text: name}), el('dd', {}, value === null || value === undefined ? '' : value)];
     const actions = el('p', {class: 'actions'});
     if (isAdmin() && (j.state === 'FAILED' || j.state === 'DEAD_LETTER')) {
@@ -314,6 +314,8 @@ async function job(id, message) {
         el('h2', {text: 'Result'}), el('pre', {id: 'result', text: j.result === null ? '(none)' : pretty(j.result)}),
         j.checkpoint !== null ? [el('h2', {text: 'Checkpoint'}), el('pre', {text: pretty(j.checkpoint)})] : null,
         el('h2', {text: 'Attempts'}),
+        attempts.nextCursor ? notice('The first ' + attempts.items.length + ' executions; GET /jobs/' + j.id
+            + '/attempts?cursor=' + attempts.nextCursor + ' lists the next ones.') : null,
         attempts.items.length === 0 ? notice('It has not run yet.') : el('div', {class: 'scroll'}, el('table', {id: 'attempts'},
             el('thead', {}, el('tr', {}, ...['run', 'attempt', 'node', 'started', 'finished', 'outcome', 'error']
                 .map(h => el('th', {text: h})))),

@@ -25,9 +25,14 @@ import java.util.regex.Pattern;
  * @param type           the job type, bound to a handler by {@link HandlesJob}: 1..128 characters of letters,
  *                       digits and {@code . _ - :}
  * @param payloadJson    the payload as JSON text; {@code null} JSON when there is none
- * @param queue          the queue: 1..64 characters of letters, digits and {@code . _ -}; default {@code default}
+ * @param queue          the queue, a {@link QueueName}: 1..64 characters of letters, digits and {@code . _ -}, not
+ *                       only dots; default {@code default}
  * @param priority       0 (highest) .. 4 (lowest); default 2
- * @param runAt          when the job becomes due, or null; exclusive with {@code delay}
+ * @param runAt          when the job becomes due, or null; exclusive with {@code delay}. Within the
+ *                       {@link InstantWindow}; {@link Builder#build()} also requires it between
+ *                       {@link #MAX_RUN_AT_PAST 1 day ago} and {@link #MAX_RUN_AT_AHEAD 10 years ahead} (this
+ *                       constructor does not, so that the engine can re-create a recurring job's instant that is
+ *                       already past)
  * @param delay          how long after submission (on the database's clock) the job becomes due, or null
  * @param maxAttempts    how many attempts the job may use, 1..1000; default 5
  * @param timeout        the execution timeout of one attempt, 1 ms .. 24 h; default 30 minutes
@@ -68,9 +73,12 @@ public record JobRequest(
     public static final Duration MAX_TIMEOUT = Duration.ofHours(24);
     public static final Duration MAX_DELAY = Duration.ofDays(366);
     public static final Duration MAX_LIFETIME = Duration.ofDays(366);
+    /** How far in the past a submitted run-at may be (a clock a little behind, a retry of a late request). */
+    public static final Duration MAX_RUN_AT_PAST = Duration.ofDays(1);
+    /** How far ahead a submitted run-at may be: 10 years, leap days included. */
+    public static final Duration MAX_RUN_AT_AHEAD = Duration.ofDays(3653);
 
     private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
-    private static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
     public JobRequest {
@@ -83,15 +91,14 @@ public record JobRequest(
         payloadJson = payloadJson == null ? "null" : payloadJson;
         requireJson(payloadJson);
         queue = queue == null ? DEFAULT_QUEUE : queue;
-        if (!QUEUE.matcher(queue).matches()) {
-            throw new InvalidJobRequestException("queue", "must be 1..64 characters of letters, digits and . _ -");
-        }
+        QueueName.require("queue", queue);
         if (priority < HIGHEST_PRIORITY || priority > LOWEST_PRIORITY) {
             throw new InvalidJobRequestException("priority", "must be between 0 (highest) and 4 (lowest)");
         }
         if (runAt != null && delay != null) {
             throw new InvalidJobRequestException("runAt", "cannot be combined with delay");
         }
+        InstantWindow.require("runAt", runAt);
         if (delay != null && (delay.isNegative() || delay.compareTo(MAX_DELAY) > 0)) {
             throw new InvalidJobRequestException("delay", "must be between 0 and 366 days");
         }
@@ -154,6 +161,19 @@ public record JobRequest(
      */
     public static Builder builder(String type) {
         return new Builder(type);
+    }
+
+    /**
+     * The window of a submitted run-at: from {@link #MAX_RUN_AT_PAST} before {@code now} to {@link #MAX_RUN_AT_AHEAD}
+     * after it. A run-at outside it is a mistake (a date in the wrong unit or century), not a schedule.
+     *
+     * @throws InvalidJobRequestException naming {@code runAt} if {@code runAt} is outside the window
+     */
+    static void requireRunAtWindow(Instant runAt, Instant now) {
+        if (runAt.isBefore(now.minus(MAX_RUN_AT_PAST)) || runAt.isAfter(now.plus(MAX_RUN_AT_AHEAD))) {
+            throw new InvalidJobRequestException("runAt", "must be between 1 day ago and 10 years (3653 days) ahead,"
+                    + " got " + runAt);
+        }
     }
 
     /** Looked up once: {@code Json.createReader} runs a ServiceLoader lookup (a class path scan) on every call. */
@@ -276,11 +296,16 @@ public record JobRequest(
 
         /**
          * @return the validated request
-         * @throws InvalidJobRequestException naming the first field that breaks a rule
+         * @throws InvalidJobRequestException naming the first field that breaks a rule; for a run-at, also when it is
+         *                                    more than {@link #MAX_RUN_AT_PAST} ago or {@link #MAX_RUN_AT_AHEAD} ahead
          */
         public JobRequest build() {
-            return new JobRequest(type, payloadJson, queue, priority, runAt, delay, maxAttempts, timeout,
+            JobRequest request = new JobRequest(type, payloadJson, queue, priority, runAt, delay, maxAttempts, timeout,
                     idempotencyKey, key, dependsOn, dependsOnKeys, lifetime);
+            if (runAt != null) {
+                requireRunAtWindow(runAt, Instant.now());
+            }
+            return request;
         }
     }
 

@@ -8,10 +8,10 @@ import java.time.Instant;
  * Validated when constructed. Immutable.
  *
  * @param state        DEAD_LETTER or FAILED; null for DEAD_LETTER
- * @param queue        only this queue, or null for all
+ * @param queue        only this queue (a {@link QueueName}), or null for all
  * @param type         only this type, or null for all
- * @param finishedFrom only jobs finished at or after this instant, or null
- * @param finishedTo   only jobs finished before this instant, or null
+ * @param finishedFrom only jobs finished at or after this instant (within the {@link InstantWindow}), or null
+ * @param finishedTo   only jobs finished before this instant (within the {@link InstantWindow}), or null
  * @param limit        at most this many jobs, 1..{@value #MAX_LIMIT}; 0 for {@value #DEFAULT_LIMIT}
  */
 public record RedriveFilter(JobState state, String queue, String type, Instant finishedFrom, Instant finishedTo,
@@ -25,12 +25,14 @@ public record RedriveFilter(JobState state, String queue, String type, Instant f
         if (state != JobState.DEAD_LETTER && state != JobState.FAILED) {
             throw new InvalidJobRequestException("state", "must be DEAD_LETTER or FAILED, got " + state);
         }
-        if (queue != null && !queue.matches("[A-Za-z0-9._-]{1,64}")) {
-            throw new InvalidJobRequestException("queue", "must be 1..64 characters of letters, digits and . _ -");
+        if (queue != null) {
+            QueueName.require("queue", queue);
         }
         if (type != null && !type.matches("[A-Za-z0-9._:-]{1,128}")) {
             throw new InvalidJobRequestException("type", "must be 1..128 characters of letters, digits and . _ - :");
         }
+        InstantWindow.require("finishedFrom", finishedFrom);
+        InstantWindow.require("finishedTo", finishedTo);
         if (finishedFrom != null && finishedTo != null && !finishedFrom.isBefore(finishedTo)) {
             throw new InvalidJobRequestException("finishedFrom", "must be before finishedTo");
         }

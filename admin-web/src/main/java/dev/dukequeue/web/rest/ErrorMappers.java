@@ -111,14 +111,43 @@ public final class ErrorMappers {
         }
     }
 
-    /** JAX-RS's own errors (404 for an unknown path, 405, 415...) keep their status, with a JSON body. */
+    /**
+     * JAX-RS's own errors (404 for an unknown path, 405, 415...) keep their status and headers (a 405's Allow), with a
+     * JSON body. A 5xx among them is a failure of the server: logged with an error id, like {@link Unexpected}.
+     */
     @Provider
     public static class Web implements ExceptionMapper<WebApplicationException> {
         @Override
         public Response toResponse(WebApplicationException e) {
             Response.StatusType status = e.getResponse().getStatusInfo();
-            return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                    .entity(JobJson.error("http_" + status.getStatusCode(), null, status.getReasonPhrase())).build();
+            boolean serverError = status.getFamily() == Response.Status.Family.SERVER_ERROR;
+            String message = serverError
+                    ? InternalErrors.message(InternalErrors.record(e, "a JAX-RS request (" + status.getStatusCode() + ")"))
+                    : status.getReasonPhrase();
+            return Response.fromResponse(e.getResponse()).type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(JobJson.error(serverError ? "internal" : "http_" + status.getStatusCode(), null, message))
+                    .build();
+        }
+    }
+
+    /**
+     * Anything no other mapper knows (the most specific mapper wins, so this one sees only the unexpected): a JSON 500
+     * with an error id, logged with the stack trace under the same id.
+     */
+    @Provider
+    public static class Unexpected implements ExceptionMapper<Throwable> {
+
+        @jakarta.ws.rs.core.Context
+        jakarta.ws.rs.core.UriInfo uri;
+
+        @jakarta.ws.rs.core.Context
+        jakarta.ws.rs.core.Request request;
+
+        @Override
+        public Response toResponse(Throwable e) {
+            String what = (request == null ? "" : request.getMethod() + " ") + (uri == null ? "?" : uri.getRequestUri());
+            return json(Response.Status.INTERNAL_SERVER_ERROR, "internal", null,
+                    InternalErrors.message(InternalErrors.record(e, what)));
         }
     }
 }

@@ -1,7 +1,9 @@
 package dev.dukequeue.web.rest;
 
 import dev.dukequeue.web.rest.dto.Jsons;
+import dev.dukequeue.InstantWindow;
 import dev.dukequeue.JobId;
+import dev.dukequeue.QueueName;
 import dev.dukequeue.JobNotFoundException;
 import dev.dukequeue.JobQueue;
 import dev.dukequeue.JobReceipt;
@@ -129,24 +131,40 @@ public class JobsResource {
         return Response.ok(JobJson.job(queue.find(jobId).orElseThrow(() -> new JobNotFoundException(jobId)))).build();
     }
 
+    /** The page size of {@code GET /jobs/{id}/attempts} when the request gives none. */
+    public static final int DEFAULT_ATTEMPTS_LIMIT = 50;
+
     @GET
     @Path("{id}/attempts")
-    @Operation(summary = "Every execution of a job", description = "node, start, end, outcome, category, message and"
-            + " stack trace of each attempt")
+    @Operation(summary = "The executions of a job", description = "Oldest first, paginated: limit (1..200, default"
+            + " 50), and nextCursor passed back as cursor. Node, start, end, outcome, category, message and stack trace"
+            + " (at most 8192 characters, stackTraceTruncated says when cut) of each execution")
+    @APIResponse(responseCode = "200", description = "A page", content = @Content(mediaType = "application/json",
+            example = "{\"items\":[],\"nextCursor\":null}"))
+    @APIResponse(ref = "BadRequest")
     @APIResponse(ref = "NotFound")
-    public Response attempts(@PathParam("id") String id) {
+    public Response attempts(@PathParam("id") String id, @QueryParam("limit") String limit,
+            @QueryParam("cursor") String cursor) {
         JobId jobId = jobId(id);
+        int size = limitParam(limit, DEFAULT_ATTEMPTS_LIMIT, JobSearch.MAX_ATTEMPTS_LIMIT);
         if (queue.find(jobId).isEmpty()) {
             throw new JobNotFoundException(jobId);
         }
-        return Response.ok(JobJson.attempts(search.attempts(jobId))).build();
+        try {
+            return Response.ok(JobJson.attempts(search.attempts(jobId, cursor, size))).build();
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException("invalid_parameter", "cursor", e.getMessage());
+        }
     }
 
     /** Newest first, keyset-paginated: pass {@code nextCursor} back as {@code cursor}. */
     @GET
     @Operation(summary = "List jobs", description = "Newest first, keyset-paginated: pass nextCursor back as cursor."
             + " Filters: state, queue, type, text (the job id, or part of the idempotency key, type or last error),"
-            + " from and to (submission time, ISO-8601 instants)")
+            + " from and to (submission time, ISO-8601 instants from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z)."
+            + " limit 1..500, default 50. Each item's payload, result and checkpoint is null when its JSON is longer"
+            + " than 1024 characters, with payloadTruncated (resultTruncated, checkpointTruncated) true: GET"
+            + " /jobs/{id} has it whole")
     @APIResponse(responseCode = "200", description = "A page", content = @Content(mediaType = "application/json",
             example = "{\"items\":[],\"nextCursor\":null}"))
     @APIResponse(ref = "BadRequest")
@@ -163,17 +181,14 @@ public class JobsResource {
                         + java.util.Arrays.toString(JobState.values()));
             }
         }
-        int size;
-        try {
-            size = Integer.parseInt(limit);
-        } catch (NumberFormatException e) {
-            size = -1;
+        int size = limitParam(limit, 50, JobSearch.MAX_LIMIT);
+        String queueFilter = blankToNull(queueName);
+        if (queueFilter != null && !QueueName.isValid(queueFilter)) {
+            throw new BadRequestException("invalid_parameter", "queue", "queue " + QueueName.RULE);
         }
-        if (size < 1 || size > JobSearch.MAX_LIMIT) {
-            throw new BadRequestException("invalid_parameter", "limit", "limit must be an integer between 1 and "
-                    + JobSearch.MAX_LIMIT);
-        }
-        JobFilter filter = new JobFilter(stateFilter, blankToNull(type), blankToNull(queueName), blankToNull(text),
+        requireLength("type", type, MAX_TYPE_FILTER_CHARS);
+        requireLength("text", text, MAX_TEXT_FILTER_CHARS);
+        JobFilter filter = new JobFilter(stateFilter, blankToNull(type), queueFilter, blankToNull(text),
                 instantParam("from", from), instantParam("to", to));
         try {
             return Response.ok(JobJson.page(search.list(filter, size, cursor))).build();
@@ -259,16 +274,50 @@ public class JobsResource {
         return Response.ok(JobJson.job(queue.retry(jobId(id)))).build();
     }
 
+    /** The longest {@code type} filter: a job type's own bound. */
+    public static final int MAX_TYPE_FILTER_CHARS = 128;
+    /** The longest {@code text} filter: the idempotency key's bound. */
+    public static final int MAX_TEXT_FILTER_CHARS = 200;
+
+    private static void requireLength(String name, String value, int max) {
+        if (value != null && value.length() > max) {
+            throw new BadRequestException("invalid_parameter", name, name + " must be at most " + max + " characters");
+        }
+    }
+
+    /** @return a page size from 1 to {@code max}; {@code fallback} when the request gives none */
+    private static int limitParam(String value, int fallback, int max) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        int size;
+        try {
+            size = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            size = -1; // not a number, or beyond the int range: both refused below
+        }
+        if (size < 1 || size > max) {
+            throw new BadRequestException("invalid_parameter", "limit", "limit must be an integer between 1 and " + max);
+        }
+        return size;
+    }
+
+    /** @return the instant of a filter, within the {@link InstantWindow} (outside it a JDBC timestamp overflows) */
     private static java.time.Instant instantParam(String name, String value) {
         if (value == null || value.isBlank()) {
             return null;
         }
+        java.time.Instant at;
         try {
-            return java.time.Instant.parse(value.trim());
+            at = java.time.Instant.parse(value.trim());
         } catch (java.time.format.DateTimeParseException e) {
             throw new BadRequestException("invalid_parameter", name, name + " must be an ISO-8601 instant such as"
                     + " 2030-01-31T12:00:00Z");
         }
+        if (!InstantWindow.contains(at)) {
+            throw new BadRequestException("invalid_parameter", name, name + " " + InstantWindow.RULE);
+        }
+        return at;
     }
 
     private static JobId jobId(String id) {

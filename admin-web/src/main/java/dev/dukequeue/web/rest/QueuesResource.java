@@ -8,11 +8,11 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObjectBuilder;
-import jakarta.json.JsonValue;
 import dev.dukequeue.web.rest.dto.BadRequestException;
 import dev.dukequeue.web.rest.dto.JobRequestJson;
+import dev.dukequeue.web.rest.dto.JsonFields;
+import dev.dukequeue.QueueName;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -26,6 +26,9 @@ import jakarta.ws.rs.core.MediaType;
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class QueuesResource {
+
+    /** The largest limit of running jobs a queue may have. */
+    public static final int MAX_RUNNING_LIMIT = 100_000;
 
     @Inject
     JobQueue queue;
@@ -56,6 +59,7 @@ public class QueuesResource {
     @POST
     @Path("{name}/pause")
     public JsonObject pause(@PathParam("name") String name) {
+        requireName(name);
         queue.pause(name);
         return Jsons.JSON.createObjectBuilder().add("queue", name).add("paused", true).build();
     }
@@ -63,6 +67,7 @@ public class QueuesResource {
     @POST
     @Path("{name}/resume")
     public JsonObject resume(@PathParam("name") String name) {
+        requireName(name);
         queue.resume(name);
         return Jsons.JSON.createObjectBuilder().add("queue", name).add("paused", false).build();
     }
@@ -74,26 +79,32 @@ public class QueuesResource {
     @PUT
     @Path("{name}/max-running")
     public JsonObject limit(@PathParam("name") String name, String body) {
+        requireName(name);
         JsonObject json = JobRequestJson.parseObject(body);
         for (String key : json.keySet()) {
             if (!key.equals("maxRunning")) {
                 throw new BadRequestException("invalid_request", key, key + " is not a known field; send {\"maxRunning\": n}");
             }
         }
-        JsonValue v = json.get("maxRunning");
-        Integer max;
-        if (v == null) {
+        if (!json.containsKey("maxRunning")) {
             throw new BadRequestException("invalid_request", "maxRunning", "maxRunning is required (a number, or null)");
-        } else if (v == JsonValue.NULL) {
-            max = null;
-        } else if (v instanceof JsonNumber n && n.isIntegral() && n.longValue() >= 1 && n.longValue() <= 100_000) {
-            max = n.intValue();
-        } else {
-            throw new BadRequestException("invalid_request", "maxRunning",
-                    "maxRunning must be a whole number between 1 and 100000, or null for no limit");
+        }
+        Integer max;
+        try {
+            max = JsonFields.integer(json, "maxRunning", "", 1, MAX_RUNNING_LIMIT);
+        } catch (BadRequestException e) {
+            throw new BadRequestException("invalid_request", "maxRunning", "maxRunning must be an integer between 1"
+                    + " and " + MAX_RUNNING_LIMIT + ", or null for no limit");
         }
         queue.setMaxRunning(name, max);
         JsonObjectBuilder b = Jsons.JSON.createObjectBuilder().add("queue", name);
         return (max == null ? b.addNull("maxRunning") : b.add("maxRunning", max)).build();
+    }
+
+    /** The queue's name in the path follows the one rule for queue names (a name of dots would be a dot-segment). */
+    private static void requireName(String name) {
+        if (!QueueName.isValid(name)) {
+            throw new BadRequestException("invalid_parameter", "name", "name " + QueueName.RULE);
+        }
     }
 }

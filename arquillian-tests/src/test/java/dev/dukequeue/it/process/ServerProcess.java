@@ -154,6 +154,11 @@ final class ServerProcess implements AutoCloseable {
         return dev.dukequeue.it.PrometheusText.value(r.body(), name, labels);
     }
 
+    /** @return the whole /metrics answer (to tell a series that is absent from one at 0) */
+    String metricsText() {
+        return send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics")).GET()).body();
+    }
+
     HttpResponse<String> health(String which) {
         return send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/health/" + which)).GET());
     }
@@ -272,5 +277,7 @@ final class ServerProcess implements AutoCloseable {
             kill9();
         }
         WorkFiles.deleteTree(tmpDir());
+        // The runnable jar keeps Payara's runtime (about 110 MB) in <data dir>/payara-runtime: the jar's launcher.
+        WorkFiles.deleteTree(workDir.resolve("data").resolve("payara-runtime"));
     }
 }

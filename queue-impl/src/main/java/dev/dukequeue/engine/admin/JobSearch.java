@@ -187,16 +187,54 @@ public class JobSearch {
         return m;
     }
 
-    /** @return the job's executions, oldest first (empty if it never ran or does not exist) */
+    /**
+     * @return every execution of the job, oldest first (empty if it never ran or does not exist); unbounded, for
+     *         callers inside the application (the REST API reads {@link #attempts(JobId, String, int) pages})
+     */
     public List<AttemptView> attempts(JobId id) {
-        List<AttemptView> views = new ArrayList<>();
         List<AttemptEntity> rows = unit.read(em -> em.createNamedQuery(AttemptEntity.BY_JOB, AttemptEntity.class)
                 .setParameter("jobId", id.toString()).getResultList());
-        for (AttemptEntity a : rows) {
-            views.add(new AttemptView(a.runNo(), a.attempt(), a.node(), a.startedAt(), a.finishedAt(),
-                    a.outcome() == null ? null : a.outcome().name(),
-                    a.errorCategory() == null ? null : a.errorCategory().name(), a.errorMessage(), a.stackTrace()));
+        return rows.stream().map(JobSearch::view).toList();
+    }
+
+    /** The largest page of a job's executions. */
+    public static final int MAX_ATTEMPTS_LIMIT = 200;
+
+    /**
+     * One page of a job's executions, oldest first (by run number), keyset-paginated.
+     *
+     * @param id     the job
+     * @param cursor the previous page's {@link AttemptPage#nextCursor()}, or null for the first page
+     * @param limit  page size, 1..{@value #MAX_ATTEMPTS_LIMIT}
+     * @throws IllegalArgumentException if the cursor is not one this method returned, or the limit is out of range
+     */
+    public AttemptPage attempts(JobId id, String cursor, int limit) {
+        if (limit < 1 || limit > MAX_ATTEMPTS_LIMIT) {
+            throw new IllegalArgumentException("limit must be between 1 and " + MAX_ATTEMPTS_LIMIT);
         }
-        return views;
+        int after = 0;
+        if (cursor != null && !cursor.isBlank()) {
+            try {
+                after = Integer.parseInt(cursor);
+            } catch (NumberFormatException e) {
+                after = -1;
+            }
+            if (after < 0) {
+                throw new IllegalArgumentException("cursor is not valid: use the nextCursor of a previous page");
+            }
+        }
+        int afterRun = after;
+        List<AttemptEntity> rows = unit.read(em -> em.createNamedQuery(AttemptEntity.BY_JOB_AFTER, AttemptEntity.class)
+                .setParameter("jobId", id.toString()).setParameter("after", afterRun).setMaxResults(limit + 1)
+                .getResultList());
+        boolean more = rows.size() > limit;
+        List<AttemptView> page = rows.stream().limit(limit).map(JobSearch::view).toList();
+        return new AttemptPage(page, more ? Integer.toString(page.get(page.size() - 1).runNo()) : null);
+    }
+
+    private static AttemptView view(AttemptEntity a) {
+        return new AttemptView(a.runNo(), a.attempt(), a.node(), a.startedAt(), a.finishedAt(),
+                a.outcome() == null ? null : a.outcome().name(),
+                a.errorCategory() == null ? null : a.errorCategory().name(), a.errorMessage(), a.stackTrace());
     }
 }

@@ -228,7 +228,7 @@ public class EngineConfig {
             }
             String[] parts = entry.trim().split("=", 2);
             String queue = parts[0].trim();
-            if (parts.length != 2 || !queue.matches("[A-Za-z0-9._-]{1,64}")) {
+            if (parts.length != 2 || !dev.dukequeue.QueueName.isValid(queue)) {
                 throw new IllegalArgumentException(key + " must be a list of queue=number, such as reports=2,mail=4;"
                         + " got '" + entry.trim() + "'");
             }

@@ -11,8 +11,8 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready to take work: start-up finished (migrations and recovery done), the database circuit is closed and the node
- * is not shutting down. A load balancer stops sending submissions as soon as this goes DOWN. Reads state only: no
+ * Ready to take work: start-up finished (migrations and recovery done), the database circuit is closed, the database
+ * has not just failed for lack of disk space, and the node is not shutting down. A load balancer stops sending submissions as soon as this goes DOWN. Reads state only: no
  * query per probe.
  */
 @Readiness
@@ -32,12 +32,13 @@ public class ReadinessCheck implements HealthCheck {
     public HealthCheckResponse call() {
         EngineStatus.Phase phase = status.phase();
         boolean running = phase == EngineStatus.Phase.RUNNING;
-        boolean databaseUp = database.available() && phase != EngineStatus.Phase.WAITING_FOR_DATABASE;
+        boolean databaseUp = database.available() && !database.diskFull()
+                && phase != EngineStatus.Phase.WAITING_FOR_DATABASE;
         HealthCheckResponseBuilder b = HealthCheckResponse.named("dukequeue")
                 .status(running && databaseUp)
                 .withData("phase", phase.name())
                 .withData("database", databaseUp ? "UP" : database.openSince().map(t -> "circuit open since " + t)
-                        .orElse("unreachable"))
+                        .orElse(database.diskFull() ? "out of disk space" : "unreachable"))
                 .withData("runningJobs", dispatcher.runningCount());
         if (!running) {
             b.withData("reason", status.reason());

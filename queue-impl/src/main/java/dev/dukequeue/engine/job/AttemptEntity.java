@@ -26,9 +26,13 @@ import java.util.Objects;
 @IdClass(AttemptEntity.Key.class)
 @NamedQuery(name = AttemptEntity.BY_JOB,
         query = "SELECT a FROM AttemptEntity a WHERE a.jobId = :jobId ORDER BY a.runNo")
+@NamedQuery(name = AttemptEntity.BY_JOB_AFTER,
+        query = "SELECT a FROM AttemptEntity a WHERE a.jobId = :jobId AND a.runNo > :after ORDER BY a.runNo")
 public class AttemptEntity {
 
     public static final String BY_JOB = "AttemptEntity.byJob";
+    /** A job's executions after a run number, oldest first: one page of its history. */
+    public static final String BY_JOB_AFTER = "AttemptEntity.byJobAfter";
 
     @Id
     @Column(name = "job_id", length = 36)

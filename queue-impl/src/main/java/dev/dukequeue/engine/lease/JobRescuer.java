@@ -93,7 +93,7 @@ public class JobRescuer {
     /** The metrics' queue depth snapshot: one grouped query over the active jobs per interval. */
     private void refreshDepths() {
         try {
-            metrics.depths(database.call("queue depths", () -> store.activeCounts()));
+            metrics.depths(database.call("queue depths", () -> store.activeCounts()), nodes.depthReporter());
         } catch (RuntimeException e) {
             LOG.fine(() -> "queue depths: " + e);
         }

@@ -178,7 +178,7 @@ public class EngineBootstrap {
                 + (System.nanoTime() - begin) / 1_000_000 + " ms");
     }
 
-    /** This node's gauges: workers, the database circuit, abandoned threads, shutdown phases. */
+    /** This node's gauges (workers, the database circuit, abandoned threads) and the persistence error counter. */
     private void registerGauges() {
         metrics.gauge("dukequeue_workers_active", "handlers running on this node", dispatcher::busySlots);
         metrics.gauge("dukequeue_worker_utilization", "share of this node's worker slots in use (0..1)",
@@ -188,8 +188,7 @@ public class EngineBootstrap {
                 dispatcher::abandonedThreads);
         metrics.gauge("dukequeue_database_circuit_open", "1 while the database circuit breaker is open, else 0",
                 () -> database.available() ? 0 : 1);
-        metrics.gauge("dukequeue_persistence_errors_total", "store calls that failed after their retries (counter)",
-                database::failures);
+        metrics.persistenceErrors(0); // a counter, registered at 0; DatabaseGuard counts each failure
     }
 
     /** Playbook 1, 2 and 7: jobs this node was running when it died are reclaimed now, not after their lease expires. */

@@ -71,6 +71,23 @@ public class NodeRegistry {
         }
     }
 
+    /**
+     * Whether this node exports the cluster-wide queue depth gauges ({@link EngineMetrics#depths}): it is the alive
+     * node with the smallest name. Alive means what the admin UI's node table means (ClusterActivity): not stopped,
+     * heartbeat younger than three rescuer intervals and than the lease duration. If the table cannot be read this
+     * node reports (a depth shown twice for a moment beats none).
+     */
+    public boolean depthReporter() {
+        long aliveMs = Math.max(config.rescuerInterval().toMillis() * 3, config.leaseDuration().toMillis());
+        try {
+            return EngineMetrics.depthReporter(node.name(),
+                    database.call("alive nodes", () -> cluster.smallestAliveName(aliveMs)));
+        } catch (RuntimeException e) {
+            LOG.fine(() -> "alive nodes: " + e);
+            return true;
+        }
+    }
+
     /** At shutdown, when the workers have stopped: writes the last activity and the phase STOPPED (best effort). */
     public void leave() {
         synchronized (lock) {

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricID;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.Tag;
@@ -20,7 +21,8 @@ import org.eclipse.microprofile.metrics.Timer;
 /**
  * The engine's metrics. Counters count events on this node (Prometheus sums them across nodes); gauges show this node's
  * workers and the cluster's queue depths from a snapshot that the rescuer's timer refreshes (one grouped query per
- * interval and node, whatever the scrape rate: never a table count per scrape). Names follow the playbook's
+ * interval and node, whatever the scrape rate: never a table count per scrape). The depth gauges are exported by one
+ * node only (see {@link #depths}). Names follow the playbook's
  * {@code gq_*} set: {@code dukequeue_jobs_failed_total{category}}, {@code dukequeue_queue_pending{queue}}, ...
  *
  * <p>The two timers export {@code _seconds_count} and {@code _seconds_sum} correctly; Payara 6.2025.10 writes their
@@ -130,9 +132,13 @@ public class EngineMetrics {
         count("dukequeue_recovery_jobs_reclaimed", "jobs reclaimed by start-up recovery", n);
     }
 
-    /** A store call failed after its retries. */
-    public void persistenceError() {
-        count("dukequeue_persistence_errors", "store calls that failed after their retries", 1);
+    /**
+     * A store call failed after its retries: a counter ({@code dukequeue_persistence_errors_total}, TYPE counter),
+     * so that {@code rate} and {@code increase} see resets when a node restarts. {@code n = 0} registers it at 0 at
+     * start-up, so that the series exists before the first failure.
+     */
+    public void persistenceErrors(long n) {
+        count("dukequeue_persistence_errors", "store calls that failed after their retries", n);
     }
 
     public void rejected(String queue) {
@@ -169,22 +175,62 @@ public class EngineMetrics {
     /**
      * Replaces the queue depth snapshot (PENDING, SCHEDULED and RUNNING per queue, cluster-wide). Queues that are
      * gone from it read 0.
+     *
+     * <p>The depths are the cluster's, not this node's: if every node exported them, a {@code sum} over nodes would
+     * count each job once per node. So only the depth reporter exports the {@code dukequeue_queue_*} gauges (the
+     * alive node with the smallest name, {@link #depthReporter}); on the others they are removed from the registry.
+     * {@code dukequeue_queue_depth_reporter} is 1 on the reporter and 0 elsewhere. A sum and a max over nodes are then
+     * both the cluster's figure, except for a refresh interval around a change of reporter, when two nodes (max still
+     * right) or none may export them: alert rules use {@code max}.
+     *
+     * @param export true if this node is the depth reporter
      */
-    public void depths(Map<String, Map<JobState, Long>> counts) {
+    public void depths(Map<String, Map<JobState, Long>> counts, boolean export) {
         for (Map<JobState, AtomicLong> perState : depths.values()) {
             perState.values().forEach(v -> v.set(0));
         }
+        reporter.set(export ? 1 : 0);
+        if (gauges.add("depth-reporter")) {
+            gauge("dukequeue_queue_depth_reporter",
+                    "1 on the one node that exports the cluster-wide dukequeue_queue_* depth gauges, else 0",
+                    reporter::get);
+        }
         counts.forEach((queue, perState) -> {
             Map<JobState, AtomicLong> target = depths.computeIfAbsent(queue, q -> new ConcurrentHashMap<>());
-            for (JobState state : new JobState[] {JobState.PENDING, JobState.SCHEDULED, JobState.RUNNING}) {
-                AtomicLong v = target.computeIfAbsent(state, s -> new AtomicLong());
-                v.set(perState.getOrDefault(state, 0L));
-                if (gauges.add(queue + ":" + state)) {
-                    gauge("dukequeue_queue_" + state.name().toLowerCase(java.util.Locale.ROOT),
-                            "jobs " + state + " in the queue, cluster-wide (snapshot)", () -> v.get(), queue(queue));
+            for (JobState state : DEPTH_STATES) {
+                target.computeIfAbsent(state, s -> new AtomicLong()).set(perState.getOrDefault(state, 0L));
+            }
+        });
+        depths.forEach((queue, perState) -> {
+            for (JobState state : DEPTH_STATES) {
+                AtomicLong v = perState.computeIfAbsent(state, s -> new AtomicLong());
+                String id = queue + ":" + state;
+                if (export && gauges.add(id)) {
+                    gauge(depthName(state), "jobs " + state + " in the queue, cluster-wide (snapshot; exported by the"
+                            + " depth reporter only)", () -> v.get(), queue(queue));
+                } else if (!export && gauges.remove(id)) {
+                    registry.remove(new MetricID(depthName(state), queue(queue)));
                 }
             }
         });
+    }
+
+    private static final JobState[] DEPTH_STATES = {JobState.PENDING, JobState.SCHEDULED, JobState.RUNNING};
+    private final AtomicLong reporter = new AtomicLong();
+
+    private static String depthName(JobState state) {
+        return "dukequeue_queue_" + state.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * Whether this node exports the cluster-wide depth gauges: it is the alive node with the smallest name, or no
+     * node is known alive (this node's own heartbeat failed: exporting twice for a moment beats exporting nothing).
+     *
+     * @param self          this node's name
+     * @param smallestAlive the smallest name among the nodes whose heartbeat is recent, or null if there is none
+     */
+    public static boolean depthReporter(String self, String smallestAlive) {
+        return smallestAlive == null || smallestAlive.equals(self);
     }
 
     /** @return this node's activity per queue since the last write to {@code dq_stat} */

@@ -57,6 +57,7 @@ public class ClusterStore {
                 + " waiting, running FROM dq_stat WHERE sampled_at >= ? ORDER BY sampled_at";
         final String deleteOldStats;
         final String deleteOldNodes;
+        final String smallestAliveName;
 
         Sql(SqlDialect d) {
             String now = d.now();
@@ -67,6 +68,8 @@ public class ClusterStore {
             databaseTime = "SELECT " + now;
             deleteOldStats = "DELETE FROM dq_stat WHERE sampled_at < " + d.plusMillisParam(now);
             deleteOldNodes = "DELETE FROM dq_node WHERE heartbeat_at < " + d.plusMillisParam(now);
+            smallestAliveName = "SELECT MIN(name) FROM dq_node WHERE phase <> 'STOPPED' AND heartbeat_at >= "
+                    + d.plusMillisParam(now);
         }
     }
 
@@ -123,6 +126,26 @@ public class ClusterStore {
             return new Nodes(now, nodes);
         } catch (SQLException e) {
             throw new StoreException("reading the nodes", e);
+        }
+    }
+
+    /**
+     * The smallest name among the nodes that are alive (not stopped, heartbeat younger than {@code aliveMs} on the
+     * database clock): the node that exports the cluster-wide queue depth gauges. One index-free scan of the small
+     * {@code dq_node} table per rescuer interval.
+     *
+     * @return that name, or null if no node is alive
+     */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public String smallestAliveName(long aliveMs) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(sql(c).smallestAliveName)) {
+            ps.setLong(1, -aliveMs);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("reading the alive nodes", e);
         }
     }
 

@@ -17,6 +17,12 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
  * the database's state as this node sees it, which readiness reports and submissions check. While the breaker is open
  * submissions are refused with {@link QueueUnavailableException} (REST 503 with Retry-After), claiming pauses and
  * readiness is DOWN; the first successful call closes it again, so the node heals by itself.
+ *
+ * <p>A full disk under the database (playbook scenario 8: PostgreSQL's SQLState 53100 {@code disk_full}, MariaDB's
+ * errors 1021 and 1114, H2's "No space left on device") is a failure that retrying at once cannot fix and that a
+ * single submission can find: the first one seen, by any store call, makes readiness DOWN and refuses submissions
+ * with 503 for {@link #RETRY_AFTER}. The next call after that tries the database again, so the node heals by itself
+ * once space is freed, with no restart.
  */
 @ApplicationScoped
 public class DatabaseGuard {
@@ -28,7 +34,15 @@ public class DatabaseGuard {
     @Inject
     GuardedCalls guarded;
 
+    @Inject
+    dev.dukequeue.engine.observe.EngineMetrics metrics;
+
     private volatile Instant openSince;
+    /** Until when (System.nanoTime) the database is taken as out of disk space; 0: it is not. */
+    private volatile long diskFullUntilNanos;
+    /** When the disk-full warning was last logged (System.nanoTime); at most one a minute while the disk stays full. */
+    private volatile long diskFullLoggedNanos = System.nanoTime() - DISK_FULL_LOG_EVERY.toNanos();
+    private static final Duration DISK_FULL_LOG_EVERY = Duration.ofMinutes(1);
     private volatile String lastError;
     private final AtomicLong failures = new AtomicLong();
 
@@ -66,12 +80,33 @@ public class DatabaseGuard {
         if (openSince != null) {
             throw unavailable(null);
         }
+        if (diskFull()) {
+            throw new QueueUnavailableException("the database is out of disk space (last error: " + lastError
+                    + "); nothing was written, retry in " + RETRY_AFTER.toSeconds() + " s", RETRY_AFTER, null);
+        }
     }
 
     /** Records a failure of an operation that is not retried here (a submission joined to the caller's transaction). */
     public void failed(String what, StoreException e) {
         failures.incrementAndGet();
+        metrics.persistenceErrors(1);
         lastError = what + ": " + e.getMessage();
+        if (StoreException.diskFull(e)) {
+            long now = System.nanoTime();
+            diskFullUntilNanos = now + RETRY_AFTER.toNanos();
+            if (now - diskFullLoggedNanos >= DISK_FULL_LOG_EVERY.toNanos()) {
+                diskFullLoggedNanos = now;
+                LOG.severe(() -> "database out of disk space (" + lastError + "): submissions are refused with 503"
+                        + " and readiness is DOWN for " + RETRY_AFTER.toSeconds() + " s after each such failure"
+                        + " (logged at most once a minute)");
+            }
+        }
+    }
+
+    /** @return true while the last disk-full failure is younger than {@link #RETRY_AFTER} */
+    public boolean diskFull() {
+        long until = diskFullUntilNanos;
+        return until != 0 && System.nanoTime() - until < 0;
     }
 
     private void succeeded() {

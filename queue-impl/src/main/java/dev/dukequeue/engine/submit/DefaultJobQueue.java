@@ -158,9 +158,7 @@ public class DefaultJobQueue implements JobQueue {
     }
 
     private static void requireQueueName(String queue) {
-        if (queue == null || !queue.matches("[A-Za-z0-9._-]{1,64}")) {
-            throw new InvalidJobRequestException("queue", "must be 1..64 characters of letters, digits and . _ -");
-        }
+        dev.dukequeue.QueueName.require("queue", queue);
     }
 
     private static void require(JobId id, String action, JobEvent event, Transition t) {

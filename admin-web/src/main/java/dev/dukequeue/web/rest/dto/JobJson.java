@@ -2,6 +2,7 @@ package dev.dukequeue.web.rest.dto;
 
 import dev.dukequeue.JobReceipt;
 import dev.dukequeue.JobView;
+import dev.dukequeue.engine.admin.AttemptPage;
 import dev.dukequeue.engine.admin.AttemptView;
 import dev.dukequeue.engine.admin.JobPage;
 import jakarta.json.JsonArrayBuilder;
@@ -12,10 +13,21 @@ import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 import java.io.StringReader;
 import java.time.Instant;
-import java.util.List;
 
-/** Writes jobs, receipts, pages and attempts as the REST API's JSON. Payloads and results are embedded as JSON. */
+/**
+ * Writes jobs, receipts, pages and attempts as the REST API's JSON. Payloads and results are embedded as JSON. A
+ * listing is bounded: of each job it carries the payload, result and checkpoint only when their JSON text is at most
+ * {@value #LISTED_VALUE_MAX_CHARS} characters, else null with {@code payloadTruncated} (or {@code resultTruncated},
+ * {@code checkpointTruncated}) true; {@code GET /jobs/{id}} has them whole. A stack trace in an attempt is cut at
+ * {@value #STACK_TRACE_MAX_CHARS} characters, with {@code stackTraceTruncated} true.
+ */
 public final class JobJson {
+
+    /** The longest payload, result or checkpoint (JSON text) a listing carries whole. */
+    public static final int LISTED_VALUE_MAX_CHARS = 1024;
+
+    /** The longest stack trace an attempt carries. */
+    public static final int STACK_TRACE_MAX_CHARS = 8192;
 
     private JobJson() {
     }
@@ -25,7 +37,18 @@ public final class JobJson {
                 .add("created", r.created()).build();
     }
 
+    /** @return the job with its payload, result and checkpoint whole */
     public static JsonObject job(JobView v) {
+        return job(v, Integer.MAX_VALUE).build();
+    }
+
+    /** @return the job as a listing shows it: large payloads, results and checkpoints left out, with a flag */
+    public static JsonObject listed(JobView v) {
+        return job(v, LISTED_VALUE_MAX_CHARS).build();
+    }
+
+    private static JsonObjectBuilder job(JobView v, int maxChars) {
+        boolean listing = maxChars != Integer.MAX_VALUE;
         JsonObjectBuilder b = Jsons.JSON.createObjectBuilder()
                 .add("id", v.id().toString())
                 .add("type", v.type())
@@ -38,8 +61,8 @@ public final class JobJson {
         instant(b, "runAt", v.runAt());
         instant(b, "startedAt", v.startedAt());
         instant(b, "finishedAt", v.finishedAt());
-        b.add("payload", json(v.payloadJson()));
-        b.add("result", v.resultJson() == null ? JsonValue.NULL : json(v.resultJson()));
+        embed(b, "payload", v.payloadJson(), maxChars, listing);
+        embed(b, "result", v.resultJson(), maxChars, listing);
         if (v.lastError() == null) {
             b.addNull("lastError");
         } else {
@@ -53,7 +76,7 @@ public final class JobJson {
         b.add("dependsOn", deps);
         b.add("pendingDependencies", v.pendingDependencies());
         instant(b, "expiresAt", v.expiresAt());
-        b.add("checkpoint", v.checkpointJson() == null ? JsonValue.NULL : json(v.checkpointJson()));
+        embed(b, "checkpoint", v.checkpointJson(), maxChars, listing);
         instant(b, "checkpointAt", v.checkpointAt());
         if (v.progressPercent() == null) {
             b.addNull("progress");
@@ -62,7 +85,16 @@ public final class JobJson {
             text(progress, "message", v.progressMessage());
             b.add("progress", progress);
         }
-        return b.build();
+        return b;
+    }
+
+    /** Embeds a JSON text; in a listing, adds {@code <name>Truncated} and leaves out a text longer than the bound. */
+    private static void embed(JsonObjectBuilder b, String name, String text, int maxChars, boolean listing) {
+        boolean tooLong = text != null && text.length() > maxChars;
+        b.add(name, text == null || tooLong ? JsonValue.NULL : json(text));
+        if (listing) {
+            b.add(name + "Truncated", tooLong);
+        }
     }
 
     /** The existing job a duplicate idempotency key matched, marked {@code "created": false}. */
@@ -72,15 +104,16 @@ public final class JobJson {
 
     public static JsonObject page(JobPage page) {
         JsonArrayBuilder items = Jsons.JSON.createArrayBuilder();
-        page.items().forEach(v -> items.add(job(v)));
+        page.items().forEach(v -> items.add(listed(v)));
         JsonObjectBuilder b = Jsons.JSON.createObjectBuilder().add("items", items);
         text(b, "nextCursor", page.nextCursor());
         return b.build();
     }
 
-    public static JsonObject attempts(List<AttemptView> attempts) {
+    /** @return one page of a job's executions, oldest first, with {@code nextCursor} (null on the last page) */
+    public static JsonObject attempts(AttemptPage page) {
         JsonArrayBuilder items = Jsons.JSON.createArrayBuilder();
-        for (AttemptView a : attempts) {
+        for (AttemptView a : page.items()) {
             JsonObjectBuilder b = Jsons.JSON.createObjectBuilder().add("run", a.runNo()).add("attempt", a.attempt())
                     .add("node", a.node());
             instant(b, "startedAt", a.startedAt());
@@ -88,10 +121,14 @@ public final class JobJson {
             text(b, "outcome", a.outcome());
             text(b, "category", a.category());
             text(b, "message", a.message());
-            text(b, "stackTrace", a.stackTrace());
+            boolean cut = a.stackTrace() != null && a.stackTrace().length() > STACK_TRACE_MAX_CHARS;
+            text(b, "stackTrace", cut ? a.stackTrace().substring(0, STACK_TRACE_MAX_CHARS) : a.stackTrace());
+            b.add("stackTraceTruncated", cut);
             items.add(b);
         }
-        return Jsons.JSON.createObjectBuilder().add("items", items).build();
+        JsonObjectBuilder b = Jsons.JSON.createObjectBuilder().add("items", items);
+        text(b, "nextCursor", page.nextCursor());
+        return b.build();
     }
 
     public static JsonObject error(String error, String field, String message) {

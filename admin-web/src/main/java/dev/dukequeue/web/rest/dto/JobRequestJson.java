@@ -1,18 +1,19 @@
 package dev.dukequeue.web.rest.dto;
 
+import static dev.dukequeue.web.rest.dto.JsonFields.integer;
+import static dev.dukequeue.web.rest.dto.JsonFields.invalid;
+import static dev.dukequeue.web.rest.dto.JsonFields.string;
+import static dev.dukequeue.web.rest.dto.JsonFields.strings;
+
 import dev.dukequeue.InvalidJobRequestException;
 import dev.dukequeue.JobId;
 import dev.dukequeue.JobRequest;
 import dev.dukequeue.JobState;
+import dev.dukequeue.QueueName;
 import dev.dukequeue.RedriveFilter;
 import jakarta.json.JsonArray;
-import jakarta.json.JsonException;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
-import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import java.io.StringReader;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -32,20 +33,9 @@ public final class JobRequestJson {
     private JobRequestJson() {
     }
 
-    /** @return the body parsed as one JSON object */
+    /** @return the body parsed as one JSON object, strictly (see {@link StrictJson}) */
     public static JsonObject parseObject(String body) {
-        if (body == null || body.isBlank()) {
-            throw new BadRequestException("malformed_json", null, "the request body must be a JSON object");
-        }
-        try (JsonReader reader = Jsons.JSON.createReader(new StringReader(body))) {
-            JsonValue value = reader.readValue();
-            if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-                throw new BadRequestException("malformed_json", null, "the request body must be a JSON object");
-            }
-            return value.asJsonObject();
-        } catch (JsonException e) {
-            throw new BadRequestException("malformed_json", null, "the request body is not valid JSON: " + e.getMessage());
-        }
+        return StrictJson.parseObject(body);
     }
 
     /** Reads one job request; field names in errors get {@code prefix} ({@code jobs[2].} in a batch). */
@@ -68,20 +58,20 @@ public final class JobRequestJson {
         if (queue != null) {
             b.queue(queue);
         }
-        Long priority = integer(json, "priority", prefix);
+        Integer priority = integer(json, "priority", prefix, JobRequest.HIGHEST_PRIORITY, JobRequest.LOWEST_PRIORITY);
         if (priority != null) {
-            b.priority(priority.intValue());
+            b.priority(priority);
         }
-        Long maxAttempts = integer(json, "maxAttempts", prefix);
+        Integer maxAttempts = integer(json, "maxAttempts", prefix, 1, JobRequest.MAX_MAX_ATTEMPTS);
         if (maxAttempts != null) {
-            b.maxAttempts(maxAttempts.intValue());
+            b.maxAttempts(maxAttempts);
         }
-        Long timeoutMs = integer(json, "timeoutMs", prefix);
+        Long timeoutMs = millis(json, "timeoutMs", prefix);
         if (timeoutMs != null) {
             b.timeout(Duration.ofMillis(timeoutMs));
         }
         String runAt = string(json, "runAt", prefix);
-        Long delayMs = integer(json, "delayMs", prefix);
+        Long delayMs = millis(json, "delayMs", prefix);
         if (runAt != null && delayMs != null) {
             throw invalid(prefix + "runAt", "cannot be combined with delayMs");
         }
@@ -112,7 +102,7 @@ public final class JobRequestJson {
             }
         }
         b.dependsOnKeys(strings(json, "dependsOnKeys", prefix).toArray(String[]::new));
-        Long lifetimeMs = integer(json, "lifetimeMs", prefix);
+        Long lifetimeMs = millis(json, "lifetimeMs", prefix);
         if (lifetimeMs != null) {
             b.lifetime(Duration.ofMillis(lifetimeMs));
         }
@@ -142,13 +132,10 @@ public final class JobRequestJson {
                 throw invalid("state", "must be DEAD_LETTER or FAILED");
             }
         }
-        Long limit = integer(json, "limit", "");
-        if (limit != null && (limit < 1 || limit > RedriveFilter.MAX_LIMIT)) {
-            throw invalid("limit", "must be between 1 and " + RedriveFilter.MAX_LIMIT);
-        }
+        Integer limit = integer(json, "limit", "", 1, RedriveFilter.MAX_LIMIT);
         try {
             return new RedriveFilter(state, string(json, "queue", ""), string(json, "type", ""),
-                    instant(json, "finishedFrom"), instant(json, "finishedTo"), limit == null ? 0 : limit.intValue());
+                    instant(json, "finishedFrom"), instant(json, "finishedTo"), limit == null ? 0 : limit);
         } catch (InvalidJobRequestException e) {
             throw invalid(e.field(), e.rule());
         }
@@ -163,6 +150,8 @@ public final class JobRequestJson {
         }
     }
 
+    /** The largest {@code olderThanMinutes} of a purge (about 19 years). */
+    public static final long MAX_PURGE_MINUTES = 10_000_000L;
     private static final Set<String> PURGE_FIELDS = Set.of("states", "olderThanMinutes", "queue");
     /** The states a purge may delete: finished ones only. */
     public static final List<String> PURGEABLE = List.of("COMPLETED", "CANCELLED", "FAILED", "DEAD_LETTER");
@@ -193,13 +182,14 @@ public final class JobRequestJson {
                 throw invalid("states[" + i + "]", "must be one of " + PURGEABLE + " (only finished jobs are purged)");
             }
         }
-        Long minutes = integer(json, "olderThanMinutes", "");
-        if (minutes == null || minutes < 0 || minutes > 10_000_000L) {
-            throw invalid("olderThanMinutes", "is required: a whole number of minutes between 0 and 10000000");
+        Long minutes = integer(json, "olderThanMinutes", "", 0L, MAX_PURGE_MINUTES);
+        if (minutes == null) {
+            throw invalid("olderThanMinutes", "is required: a whole number of minutes between 0 and "
+                    + MAX_PURGE_MINUTES);
         }
         String queue = string(json, "queue", "");
-        if (queue != null && queue.isBlank()) {
-            throw invalid("queue", "must be a queue name");
+        if (queue != null && !QueueName.isValid(queue)) {
+            throw invalid("queue", QueueName.RULE);
         }
         return new PurgeRequest(states.isEmpty() ? PURGEABLE : List.copyOf(states), minutes, queue);
     }
@@ -235,51 +225,8 @@ public final class JobRequestJson {
         };
     }
 
-    private static String string(JsonObject json, String field, String prefix) {
-        JsonValue v = json.get(field);
-        if (v == null || v == JsonValue.NULL) {
-            return null;
-        }
-        if (!(v instanceof JsonString s)) {
-            throw invalid(prefix + field, "must be a string");
-        }
-        return s.getString();
-    }
-
-    private static List<String> strings(JsonObject json, String field, String prefix) {
-        JsonValue v = json.get(field);
-        if (v == null || v == JsonValue.NULL) {
-            return List.of();
-        }
-        if (!(v instanceof JsonArray array)) {
-            throw invalid(prefix + field, "must be an array of strings");
-        }
-        List<String> values = new ArrayList<>(array.size());
-        for (int i = 0; i < array.size(); i++) {
-            if (!(array.get(i) instanceof JsonString s)) {
-                throw invalid(prefix + field + "[" + i + "]", "must be a string");
-            }
-            values.add(s.getString());
-        }
-        return values;
-    }
-
-    private static Long integer(JsonObject json, String field, String prefix) {
-        JsonValue v = json.get(field);
-        if (v == null || v == JsonValue.NULL) {
-            return null;
-        }
-        if (!(v instanceof JsonNumber n) || !n.isIntegral()) {
-            throw invalid(prefix + field, "must be an integer");
-        }
-        try {
-            return n.longValueExact();
-        } catch (ArithmeticException e) {
-            throw invalid(prefix + field, "is out of range");
-        }
-    }
-
-    private static BadRequestException invalid(String field, String rule) {
-        return new BadRequestException("invalid_request", field, field + " " + rule);
+    /** A duration in milliseconds: any long (JobRequest checks the duration's own range). */
+    private static Long millis(JsonObject json, String field, String prefix) {
+        return integer(json, field, prefix, Long.MIN_VALUE, Long.MAX_VALUE);
     }
 }

@@ -1,0 +1,51 @@
+package dev.dukequeue.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class LauncherTest {
+
+    private static final Properties NONE = new Properties();
+
+    @Test
+    void dukequeuePortBecomesPayaraMicrosPortAndTheRuntimeGoesUnderTheDataDirectoryWithoutPhoneHome() {
+        List<String> cmd = Launcher.arguments(List.of("--nocluster"),
+                Map.of("DUKEQUEUE_PORT", " 18081 ", "DUKEQUEUE_DATA_DIR", "/srv/dq"), NONE);
+        assertThat(cmd).containsExactly("--port", "18081", "--rootdir", "/srv/dq/payara-runtime", "--disablephonehome",
+                "--nocluster");
+    }
+
+    @Test
+    void theCommandLineWinsOverTheEnvironmentAndTheSystemPropertyOverTheDataDirectoryVariable() {
+        Properties p = new Properties();
+        p.setProperty("dukequeue.data.dir", "/var/lib/dq");
+        assertThat(Launcher.arguments(List.of("--port", "9000"), Map.of("DUKEQUEUE_PORT", "18081",
+                "DUKEQUEUE_DATA_DIR", "/srv/dq"), p))
+                .containsExactly("--rootdir", "/var/lib/dq/payara-runtime", "--disablephonehome", "--port", "9000");
+        assertThat(Launcher.arguments(List.of("--rootDir", "/x", "--disablePhoneHome"), Map.of(), NONE))
+                .containsExactly("--rootDir", "/x", "--disablePhoneHome");
+    }
+
+    @Test
+    void withoutSettingsPayaraKeepsItsPortAndTheRuntimeIsUnderDotSlashData() {
+        assertThat(Launcher.arguments(List.of(), Map.of(), NONE)).containsExactly("--rootdir",
+                Path.of("data").toAbsolutePath().resolve("payara-runtime").toString(), "--disablephonehome");
+    }
+
+    @Test
+    void aPortThatIsNotAPortNumberIsRefusedNamingTheVariable() {
+        for (String bad : List.of("0", "65536", "80x", "99999999999")) {
+            assertThatThrownBy(() -> Launcher.arguments(List.of(), Map.of("DUKEQUEUE_PORT", bad), NONE))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("DUKEQUEUE_PORT")
+                    .hasMessageContaining(bad);
+        }
+        assertThat(Launcher.arguments(List.of(), Map.of("DUKEQUEUE_PORT", "65535"), NONE)).startsWith("--port", "65535");
+        assertThat(Launcher.arguments(List.of(), Map.of("DUKEQUEUE_PORT", "1"), NONE)).startsWith("--port", "1");
+    }
+}
