@@ -40,7 +40,12 @@ class ApiSecurityIT {
     static final int MAX_BODY = 131_072;
     static final int MAX_BATCH = 262_144;
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    /**
+     * HTTP/1.1, as curl and most scripts speak it. (Over HTTP/2 a body of undeclared length has no Transfer-Encoding
+     * and is not counted by BodyLimitFilter yet: README, REST API.)
+     */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
     private static final String BASIC = "Basic " + Base64.getEncoder().encodeToString(
             ("admin:" + Deployments.ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
 
@@ -283,10 +288,12 @@ class ApiSecurityIT {
         assertThat(queueView(queue).map(q -> q.isNull("maxRunning")).orElse(true)).as("no limit set").isTrue();
 
         for (String type : new String[] {"application/json", "application/json; charset=UTF-8", "Application/JSON"}) {
-            assertThat(send(request("POST", "/jobs", submission(queue), "Authorization", BASIC, "Content-Type", type))
-                    .status()).as(type).isEqualTo(201);
+            Reply accepted = send(request("POST", "/jobs", submission(queue), "Authorization", BASIC, "Content-Type",
+                    type));
+            assertThat(accepted.status()).as(type).isEqualTo(201);
+            assertThat(basic("GET", "/jobs/" + accepted.json().getString("id"), null).status()).as(type + " stored")
+                    .isEqualTo(200);
         }
-        assertThat(jobsIn(queue)).isEqualTo(3);
         // A bodyless state change needs no Content-Type (curl -X POST -u ...).
         assertThat(send(request("POST", "/queues/" + queue + "/pause", null, "Authorization", BASIC)).status())
                 .isEqualTo(200);
@@ -321,6 +328,8 @@ class ApiSecurityIT {
         assertJsonError(chunked("/jobs", sized(job, MAX_BODY + 1)), 413, "body_too_large");
         // The case: 6 MB with a tiny payload, refused on its Content-Length.
         assertJsonError(basic("POST", "/jobs", sized(job, 6_000_000)), 413, "body_too_large");
+        assertJsonError(send(request("POST", "/jobs", sized(job, 6_000_000), "Authorization", BASIC, "Content-Type",
+                "application/json").expectContinue(true)), 413, "body_too_large");
         assertThat(jobsIn(queue)).isEqualTo(2);
 
         assertThat(basic("POST", "/jobs/batch", sized(batch, MAX_BATCH)).status()).as("a batch has its own limit")

@@ -19,7 +19,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Bounds every API request body before a resource reads it ({@link RequestLimits}): a declared
- * {@code Content-Length} above the limit is answered 413 at once, unread; a body without one (chunked) is read here
+ * {@code Content-Length} above the limit is answered 413 before any of it is parsed or kept (it is read and thrown
+ * away, up to a bound, so that the client gets the answer); a body without one (chunked) is read here
  * up to one byte past the limit, then either refused with 413 or handed on from memory. A body within its declared
  * length needs no copy: the container delivers no more than that length.
  */
@@ -39,13 +40,13 @@ public class BodyLimitFilter extends HttpFilter {
         String setting = batch ? RequestLimits.MAX_BATCH : RequestLimits.MAX_BODY;
         long declared = request.getContentLengthLong();
         if (declared > limit) {
-            refuse(response, limit, setting, declared + " bytes");
+            refuse(request, response, limit, setting, declared + " bytes");
             return;
         }
         if (declared < 0 && request.getHeader("Transfer-Encoding") != null) {
             byte[] body = readAtMost(request.getInputStream(), limit + 1);
             if (body.length > limit) {
-                refuse(response, limit, setting, "more");
+                refuse(request, response, limit, setting, "more");
                 return;
             }
             chain.doFilter(new BufferedBody(request, body), response);
@@ -54,12 +55,33 @@ public class BodyLimitFilter extends HttpFilter {
         chain.doFilter(request, response);
     }
 
-    private static void refuse(HttpServletResponse response, long limit, String setting, String got)
-            throws IOException {
-        // The rest of the body is not read: ask the client not to reuse a connection with unread bytes on it.
-        response.setHeader("Connection", "close");
+    /**
+     * Answers 413. A client that sends its whole body before it reads the answer (most do) would see the connection
+     * closed under it and no answer at all: so up to
+     * {@link #DISCARD_MAX} bytes of the body are read and thrown away first (streamed, never held), and only a body
+     * larger than that gets its connection closed.
+     */
+    private static void refuse(HttpServletRequest request, HttpServletResponse response, long limit, String setting,
+            String got) throws IOException {
+        if (request.getContentLengthLong() > DISCARD_MAX || !discardedWhole(request.getInputStream())) {
+            response.setHeader("Connection", "close");
+        }
         JsonErrors.send(response, 413, "body_too_large", "body", "the request body must be at most " + limit
                 + " bytes (" + setting + "), got " + got);
+    }
+
+    /** The most bytes of a refused body read and thrown away so that the client gets its 413 (64 MiB). */
+    static final long DISCARD_MAX = 64L * 1024 * 1024;
+
+    /** @return true if the body ended within {@link #DISCARD_MAX} bytes */
+    private static boolean discardedWhole(InputStream in) throws IOException {
+        byte[] chunk = new byte[8192];
+        long total = 0;
+        int n;
+        while (total <= DISCARD_MAX && (n = in.read(chunk)) >= 0) {
+            total += n;
+        }
+        return total <= DISCARD_MAX;
     }
 
     private static byte[] readAtMost(InputStream in, long max) throws IOException {
