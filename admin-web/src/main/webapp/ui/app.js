@@ -323,7 +323,7 @@ async function job(id, message) {
                 el('td', {class: 'num', text: a.run}), el('td', {class: 'num', text: a.attempt}),
                 el('td', {text: a.node}), el('td', {text: when(a.startedAt)}), el('td', {text: when(a.finishedAt)}),
                 el('td', {text: a.outcome || 'running'}),
-                el('td', {}, a.errorMessage ? el('details', {}, el('summary', {text: a.errorCategory + ': ' + a.errorMessage}),
+                el('td', {}, a.message ? el('details', {}, el('summary', {text: a.category + ': ' + a.message}),
                     el('pre', {text: a.stackTrace || ''})) : '')))))));
 }
 
@@ -433,6 +433,8 @@ async function route() {
 async function start() {
     session = await api('GET', '/session');
     document.getElementById('user').textContent = session.user + ' (' + session.roles.join(', ') + ')';
+    // Signing out is a state change too: the form carries the session's token.
+    document.getElementById('logout-csrf').value = session.csrfToken || '';
     window.addEventListener('hashchange', route);
     await route();
     // The overview is what stays open during an incident: refresh it in place (focus stays where it is).

@@ -18,7 +18,6 @@ import dev.dukequeue.web.rest.dto.JobRequestJson;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -37,7 +36,11 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 
-/** {@code /api/v1/jobs}: submit, read, list, cancel and re-drive jobs. */
+/**
+ * {@code /api/v1/jobs}: submit, read, list, cancel and re-drive jobs. Bodies are JSON: no method declares
+ * {@code @Consumes}, because {@link dev.dukequeue.web.http.JsonBodyFilter} already admits {@code application/json}
+ * only (with a JSON 415 otherwise) and lets a state change without a body through without a {@code Content-Type}.
+ */
 @Path("jobs")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
@@ -57,7 +60,6 @@ public class JobsResource {
      * the idempotency key matched one.
      */
     @POST
-    @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Submit a job", description = "Stores one job in its own transaction. Fields: type (required),"
             + " payload, queue, priority 0..4, runAt or delayMs, maxAttempts, timeoutMs, idempotencyKey, dependsOn,"
             + " lifetimeMs. See docs/flow-control.md.")
@@ -104,7 +106,6 @@ public class JobsResource {
     @APIResponse(responseCode = "429", description = "A queue is full",
             content = @Content(mediaType = "application/json", schema = @Schema(ref = "Error")))
     @APIResponse(ref = "Unavailable")
-    @Consumes(MediaType.WILDCARD)
     public Response submitBatch(String body) {
         List<JobRequest> requests = JobRequestJson.readBatch(JobRequestJson.parseObject(body));
         if (requests.isEmpty()) {
@@ -210,7 +211,6 @@ public class JobsResource {
                     + "\"skipped\":[{\"id\":\"...\",\"reason\":\"its dependency ... is DEAD_LETTER; re-drive or"
                     + " replace that job first\"}]}"))
     @APIResponse(ref = "BadRequest")
-    @Consumes(MediaType.WILDCARD)
     public Response redrive(String body) {
         RedriveResult result = queue.redrive(JobRequestJson.readRedriveFilter(
                 body == null || body.isBlank() ? Jsons.JSON.createObjectBuilder().build() : JobRequestJson.parseObject(body)));
@@ -239,7 +239,6 @@ public class JobsResource {
             content = @Content(mediaType = "application/json", example = "{\"id\":\"...\",\"state\":\"SCHEDULED\","
                     + "\"created\":true}"))
     @APIResponse(ref = "BadRequest")
-    @Consumes(MediaType.WILDCARD)
     public Response purge(String body) {
         JobRequestJson.PurgeRequest purge = JobRequestJson.readPurge(JobRequestJson.parseObject(body));
         jakarta.json.JsonObjectBuilder ages = Jsons.JSON.createObjectBuilder();

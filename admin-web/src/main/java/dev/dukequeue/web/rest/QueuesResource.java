@@ -14,7 +14,6 @@ import dev.dukequeue.web.rest.dto.JobRequestJson;
 import dev.dukequeue.web.rest.dto.JsonFields;
 import dev.dukequeue.QueueName;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -79,7 +78,6 @@ public class QueuesResource {
      */
     @PUT
     @Path("{name}/max-running")
-    @Consumes(MediaType.WILDCARD)
     public JsonObject limit(@PathParam("name") String name, String body) {
         requireName(name);
         JsonObject json = JobRequestJson.parseObject(body);

@@ -1,11 +1,12 @@
 package dev.dukequeue.web.rest;
 
 import dev.dukequeue.web.rest.dto.Jsons;
+import dev.dukequeue.web.security.AuthenticatedBy;
+import dev.dukequeue.web.security.UiSession;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpSession;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -29,9 +30,9 @@ public class SessionResource {
                 roles.add(role);
             }
         }
-        HttpSession session = request.getSession(false);
-        Object token = session == null ? null : session.getAttribute(dev.dukequeue.web.security.LoginServlet.CSRF);
+        // Only a session-authenticated caller (the UI) needs and gets the token; Basic callers get null.
+        String token = AuthenticatedBy.of(request) == AuthenticatedBy.SESSION ? UiSession.token(request) : null;
         var b = Jsons.JSON.createObjectBuilder().add("user", request.getUserPrincipal().getName()).add("roles", roles);
-        return (token == null ? b.addNull("csrfToken") : b.add("csrfToken", token.toString())).build();
+        return (token == null ? b.addNull("csrfToken") : b.add("csrfToken", token)).build();
     }
 }

@@ -1,41 +1,46 @@
 package dev.dukequeue.web.security;
 
+import dev.dukequeue.web.http.JsonErrors;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Set;
 
 /**
- * CSRF protection for the admin UI: a request that changes something (any method but GET, HEAD, OPTIONS) and is
- * authenticated by the session cookie, not by an {@code Authorization} header, must carry the session's token in
- * {@code X-CSRF-Token} ({@code GET /api/v1/session} hands it to the UI). Otherwise 403, before anything is done.
- * Basic-authenticated API calls (scripts) send no cookie a browser could forge and need no token.
+ * CSRF protection of the API, for every request that changes something (any method but GET, HEAD, OPTIONS, with or
+ * without a body), before anything is done:
+ * <ol>
+ *   <li>a browser's {@code Sec-Fetch-Site} saying the request comes from another origin ({@code cross-site} or
+ *       {@code same-site}) is refused (403), whatever authenticates it: a browser also sends Basic credentials it
+ *       has kept by itself, and the UI's own calls are {@code same-origin};</li>
+ *   <li>unless the request's own {@code Authorization: Basic} credentials authenticated it ({@link AuthenticatedBy}),
+ *       it must carry the UI session's token in {@code X-CSRF-Token} ({@code GET /api/v1/session} hands it to the
+ *       UI), or 403.</li>
+ * </ol>
+ * Scripts with Basic credentials send no {@code Sec-Fetch-Site} and need no token.
  */
-@WebFilter("/api/*")
 public class CsrfFilter extends HttpFilter {
 
     private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS");
+    private static final Set<String> FOREIGN = Set.of("cross-site", "same-site");
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (!SAFE.contains(request.getMethod()) && request.getHeader("Authorization") == null) {
-            HttpSession session = request.getSession(false);
-            Object expected = session == null ? null : session.getAttribute(LoginServlet.CSRF);
-            String sent = request.getHeader("X-CSRF-Token");
-            if (expected != null && (sent == null || !MessageDigest.isEqual(
-                    expected.toString().getBytes(StandardCharsets.UTF_8), sent.getBytes(StandardCharsets.UTF_8)))) {
-                response.setStatus(403);
-                response.setContentType("application/json");
-                response.getWriter().write("{\"error\":\"csrf\",\"field\":\"X-CSRF-Token\",\"message\":\"X-CSRF-Token"
-                        + " must carry this session's token (GET /api/v1/session)\"}");
+        if (!SAFE.contains(request.getMethod())) {
+            String site = request.getHeader("Sec-Fetch-Site");
+            if (site != null && FOREIGN.contains(site.strip().toLowerCase(java.util.Locale.ROOT))) {
+                JsonErrors.send(response, 403, "cross_origin", "Sec-Fetch-Site", "a state change from another"
+                        + " origin (Sec-Fetch-Site: " + site + ") is refused");
+                return;
+            }
+            if (AuthenticatedBy.of(request) != AuthenticatedBy.BASIC
+                    && !UiSession.tokenMatches(request, request.getHeader("X-CSRF-Token"))) {
+                JsonErrors.send(response, 403, "csrf", "X-CSRF-Token", "X-CSRF-Token must carry this session's"
+                        + " token (GET /api/v1/session)");
                 return;
             }
         }

@@ -2,7 +2,6 @@ package dev.dukequeue.web.security;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -13,7 +12,6 @@ import java.io.IOException;
  * message or a job type can never run as script even if it slipped into markup), no framing, no MIME sniffing, no
  * referrer, no caching of API answers.
  */
-@WebFilter("/*")
 public class SecurityHeadersFilter extends HttpFilter {
 
     @Override
