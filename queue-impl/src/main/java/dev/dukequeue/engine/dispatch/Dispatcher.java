@@ -19,6 +19,7 @@ import dev.dukequeue.engine.store.DatabaseGuard;
 import dev.dukequeue.engine.store.Failure;
 import dev.dukequeue.engine.store.JdbcJobStore;
 import dev.dukequeue.engine.store.LocalTransactions;
+import dev.dukequeue.engine.store.ReleaseOutcome;
 import dev.dukequeue.engine.store.JobNotifications;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
@@ -115,6 +116,8 @@ public class Dispatcher {
     }
     private final Object signal = new Object();
     private final AtomicLong abandonedThreads = new AtomicLong();
+    /** Jobs given back without charging their attempt (the drain reports its share). */
+    private final java.util.concurrent.atomic.AtomicInteger releases = new java.util.concurrent.atomic.AtomicInteger();
     private boolean woken;
     private volatile boolean claiming;
     private volatile boolean started;
@@ -609,15 +612,33 @@ public class Dispatcher {
         }
     }
 
-    /** RUNNING -> SCHEDULED without charging the attempt. */
+    /**
+     * RUNNING -> SCHEDULED without charging the attempt, up to {@code dukequeue.release.max} times per job; past that
+     * the release charges the attempt (retry after a backoff, or DEAD_LETTER on the last attempt).
+     */
     private boolean release(Execution execution, String reason) {
-        boolean written = database.call("release of " + execution.jobId(), () -> store.release(execution.lease(), reason));
-        if (written) {
-            LOG.info(() -> execution + ": RUNNING -> SCHEDULED (released, attempt not charged): " + reason);
-        } else {
-            LOG.warning(() -> execution + ": release refused, the lease was lost first; nothing to give back");
+        ReleaseOutcome outcome = database.call("release of " + execution.jobId(), () -> store.release(
+                execution.lease(), reason, config.releaseMax(), backoff::delayMs));
+        ClaimedJob job = execution.job;
+        switch (outcome) {
+            case RELEASED -> {
+                releases.incrementAndGet();
+                LOG.info(() -> execution + ": RUNNING -> SCHEDULED (released, attempt not charged): " + reason);
+            }
+            case CHARGED_RETRY, CHARGED_DEAD_LETTER -> {
+                boolean dead = outcome == ReleaseOutcome.CHARGED_DEAD_LETTER;
+                JobLog.log(LOG, Level.WARNING, JobLog.fields(execution.jobId(), job.type(), job.queue(), node.owner(),
+                        dead ? JobEvent.EXHAUST.name() : JobEvent.FAIL_RETRYABLE.name(), job.attempt()),
+                        () -> execution + ": released more than dukequeue.release.max=" + config.releaseMax()
+                                + " times without finishing; this attempt is charged (" + (dead ? "DEAD_LETTER"
+                                : "retried after a backoff") + "): " + reason, null);
+                metrics.executed(job.queue(), execution.elapsed());
+                metrics.failed(job.queue(), ErrorCategory.SYSTEM, !dead, dead);
+            }
+            case LEASE_LOST -> LOG.warning(() -> execution + ": release refused, the lease was lost first; nothing to"
+                    + " give back");
         }
-        return written;
+        return outcome.written();
     }
 
     /** Settled by someone other than its worker: interrupt the handler; its thread counts as abandoned until it returns. */
