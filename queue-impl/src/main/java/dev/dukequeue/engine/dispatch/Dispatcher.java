@@ -680,46 +680,33 @@ public class Dispatcher {
     }
 
     /**
-     * Shutdown, second phase: asks every running handler to stop ({@link StopReason#SHUTDOWN} in its context), waits up
-     * to {@code drain} for them to finish, and releases the jobs still running after it, at once and without charging
-     * their attempt, so that another node (or this one after a restart) runs them without waiting for a lease to expire.
+     * Shutdown, second phase: asks every running handler to stop ({@link StopReason#SHUTDOWN} in its context) and waits
+     * up to {@code drain} for them to end; interrupts those still running and waits up to
+     * {@code dukequeue.shutdown.interrupt-grace.ms} more. A job whose handler ended went through its worker's own path
+     * (completed, failed, or released without charging its attempt, up to {@code dukequeue.release.max} times). A job
+     * whose handler has not ended is left RUNNING under its lease and never released, so that no other node runs it
+     * while this handler still does (see {@link Drain}).
      *
-     * @return how many jobs finished during the drain and how many were released
+     * @return how many jobs finished, were released, and were left under their lease
      */
     public DrainReport drain(Duration drain) {
         if (!started) {
-            return new DrainReport(0, 0, 0);
+            return new DrainReport(0, 0, 0, 0);
         }
-        int inFlight = running.size();
-        running.values().forEach(e -> e.requestStop(StopReason.SHUTDOWN, false));
-        long deadline = System.nanoTime() + drain.toNanos();
+        return new Drain(running.values(), this::awaitFinish, this::leaveUnderLease, releases::get, node.owner())
+                .run(drain, config.interruptGrace());
+    }
+
+    private void awaitFinish(long nanos) throws InterruptedException {
         synchronized (signal) {
-            while (!running.isEmpty() && System.nanoTime() < deadline) {
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(signal, Math.min(deadline - System.nanoTime(), 100_000_000L));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
+            TimeUnit.NANOSECONDS.timedWait(signal, nanos); // finish() wakes it
         }
-        int released = 0;
-        for (Execution execution : List.copyOf(running.values())) {
-            if (execution.settle()) {
-                abandon(execution, StopReason.SHUTDOWN);
-                try {
-                    if (release(execution, "node " + node.owner() + " shut down before the handler finished")) {
-                        released++;
-                    }
-                } catch (RuntimeException e) {
-                    LOG.log(Level.SEVERE, execution + ": could not release (" + e.getMessage() + "); it runs again once "
-                            + "this node restarts (start-up recovery) or its lease expires", e);
-                } finally {
-                    finish(execution);
-                }
-            }
-        }
-        return new DrainReport(inFlight, inFlight - running.size() - released, released);
+    }
+
+    /** The drain settled it, its handler still running: out of running, so the heartbeat no longer renews its lease. */
+    private void leaveUnderLease(Execution execution) {
+        abandon(execution, StopReason.SHUTDOWN);
+        finish(execution);
     }
 
     /** Shutdown, last phase: stops the worker and scheduler threads. */
@@ -769,10 +756,12 @@ public class Dispatcher {
     /**
      * What a drain did.
      *
-     * @param inFlight  jobs running when it began
-     * @param completed jobs whose handlers finished during it
-     * @param released  jobs given back without charging their attempt
+     * @param inFlight       jobs running when it began
+     * @param completed      jobs whose outcome was written during it (completed, failed, or released and charged)
+     * @param released       jobs given back without charging their attempt
+     * @param leftUnderLease jobs left RUNNING under this node's lease: handlers that did not end after the interrupt,
+     *                       and outcomes not written yet; taken back once the lease expires
      */
-    public record DrainReport(int inFlight, int completed, int released) {
+    public record DrainReport(int inFlight, int completed, int released, int leftUnderLease) {
     }
 }
