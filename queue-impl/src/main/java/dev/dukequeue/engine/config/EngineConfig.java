@@ -67,6 +67,15 @@ public class EngineConfig {
     @ConfigProperty(name = "dukequeue.shutdown.drain.ms", defaultValue = "10000")
     long drainMs;
 
+    /** After the drain: how long handlers get to end once interrupted before their jobs are left under lease. */
+    @Inject
+    @ConfigProperty(name = "dukequeue.shutdown.interrupt-grace.ms", defaultValue = "2000")
+    long interruptGraceMs;
+
+    @Inject
+    @ConfigProperty(name = "dukequeue.release.max", defaultValue = "3")
+    int releaseMax;
+
     @Inject
     @ConfigProperty(name = "dukequeue.demo.enabled", defaultValue = "false")
     boolean demoEnabled;
@@ -167,6 +176,9 @@ public class EngineConfig {
     @ConfigProperty(name = "dukequeue.queue.max-running")
     Optional<String> maxRunningText;
 
+    static final long MAX_INTERRUPT_GRACE_MS = 60_000;
+    static final int MAX_RELEASES = 1000;
+
     private java.util.Map<String, Integer> queueWorkers;
     private java.util.Map<String, Integer> maxRunningByQueue;
 
@@ -205,6 +217,8 @@ public class EngineConfig {
         if (drainMs < 0) {
             throw new IllegalArgumentException("dukequeue.shutdown.drain.ms must be zero or positive, got " + drainMs);
         }
+        within("dukequeue.shutdown.interrupt-grace.ms", interruptGraceMs, 0, MAX_INTERRUPT_GRACE_MS);
+        within("dukequeue.release.max", releaseMax, 0, MAX_RELEASES);
         if (heartbeatIntervalMs * 2 > leaseDurationMs) {
             throw new IllegalArgumentException("dukequeue.heartbeat.interval.ms (" + heartbeatIntervalMs
                     + ") must be at most half of dukequeue.lease.duration.ms (" + leaseDurationMs
@@ -244,6 +258,12 @@ public class EngineConfig {
             }
         }
         return java.util.Collections.unmodifiableMap(values);
+    }
+
+    private static void within(String key, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(key + " must be between " + min + " and " + max + ", got " + value);
+        }
     }
 
     private static void positive(String key, long value) {
@@ -308,6 +328,19 @@ public class EngineConfig {
     /** @return how long shutdown waits for running jobs before giving them back */
     public Duration drain() {
         return Duration.ofMillis(drainMs);
+    }
+
+    /**
+     * @return after the drain, how long interrupted handlers get to end; a job whose handler has not ended by then
+     *         stays RUNNING under its lease (taken back by the rescuer or start-up recovery once the lease expires)
+     */
+    public Duration interruptGrace() {
+        return Duration.ofMillis(interruptGraceMs);
+    }
+
+    /** @return how many times a job may be released at a shutdown without charging its attempt */
+    public int releaseMax() {
+        return releaseMax;
     }
 
     /**

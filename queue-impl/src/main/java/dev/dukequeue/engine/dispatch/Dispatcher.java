@@ -19,6 +19,7 @@ import dev.dukequeue.engine.store.DatabaseGuard;
 import dev.dukequeue.engine.store.Failure;
 import dev.dukequeue.engine.store.JdbcJobStore;
 import dev.dukequeue.engine.store.LocalTransactions;
+import dev.dukequeue.engine.store.ReleaseOutcome;
 import dev.dukequeue.engine.store.JobNotifications;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
@@ -115,6 +116,8 @@ public class Dispatcher {
     }
     private final Object signal = new Object();
     private final AtomicLong abandonedThreads = new AtomicLong();
+    /** Jobs given back without charging their attempt (the drain reports its share). */
+    private final java.util.concurrent.atomic.AtomicInteger releases = new java.util.concurrent.atomic.AtomicInteger();
     private boolean woken;
     private volatile boolean claiming;
     private volatile boolean started;
@@ -632,15 +635,33 @@ public class Dispatcher {
         }
     }
 
-    /** RUNNING -> SCHEDULED without charging the attempt. */
+    /**
+     * RUNNING -> SCHEDULED without charging the attempt, up to {@code dukequeue.release.max} times per job; past that
+     * the release charges the attempt (retry after a backoff, or DEAD_LETTER on the last attempt).
+     */
     private boolean release(Execution execution, String reason) {
-        boolean written = database.call("release of " + execution.jobId(), () -> store.release(execution.lease(), reason));
-        if (written) {
-            LOG.info(() -> execution + ": RUNNING -> SCHEDULED (released, attempt not charged): " + reason);
-        } else {
-            LOG.warning(() -> execution + ": release refused, the lease was lost first; nothing to give back");
+        ReleaseOutcome outcome = database.call("release of " + execution.jobId(), () -> store.release(
+                execution.lease(), reason, config.releaseMax(), backoff::delayMs));
+        ClaimedJob job = execution.job;
+        switch (outcome) {
+            case RELEASED -> {
+                releases.incrementAndGet();
+                LOG.info(() -> execution + ": RUNNING -> SCHEDULED (released, attempt not charged): " + reason);
+            }
+            case CHARGED_RETRY, CHARGED_DEAD_LETTER -> {
+                boolean dead = outcome == ReleaseOutcome.CHARGED_DEAD_LETTER;
+                JobLog.log(LOG, Level.WARNING, JobLog.fields(execution.jobId(), job.type(), job.queue(), node.owner(),
+                        dead ? JobEvent.EXHAUST.name() : JobEvent.FAIL_RETRYABLE.name(), job.attempt()),
+                        () -> execution + ": released more than dukequeue.release.max=" + config.releaseMax()
+                                + " times without finishing; this attempt is charged (" + (dead ? "DEAD_LETTER"
+                                : "retried after a backoff") + "): " + reason, null);
+                metrics.executed(job.queue(), execution.elapsed());
+                metrics.failed(job.queue(), ErrorCategory.SYSTEM, !dead, dead);
+            }
+            case LEASE_LOST -> LOG.warning(() -> execution + ": release refused, the lease was lost first; nothing to"
+                    + " give back");
         }
-        return written;
+        return outcome.written();
     }
 
     /** Settled by someone other than its worker: interrupt the handler; its thread counts as abandoned until it returns. */
@@ -682,46 +703,33 @@ public class Dispatcher {
     }
 
     /**
-     * Shutdown, second phase: asks every running handler to stop ({@link StopReason#SHUTDOWN} in its context), waits up
-     * to {@code drain} for them to finish, and releases the jobs still running after it, at once and without charging
-     * their attempt, so that another node (or this one after a restart) runs them without waiting for a lease to expire.
+     * Shutdown, second phase: asks every running handler to stop ({@link StopReason#SHUTDOWN} in its context) and waits
+     * up to {@code drain} for them to end; interrupts those still running and waits up to
+     * {@code dukequeue.shutdown.interrupt-grace.ms} more. A job whose handler ended went through its worker's own path
+     * (completed, failed, or released without charging its attempt, up to {@code dukequeue.release.max} times). A job
+     * whose handler has not ended is left RUNNING under its lease and never released, so that no other node runs it
+     * while this handler still does (see {@link Drain}).
      *
-     * @return how many jobs finished during the drain and how many were released
+     * @return how many jobs finished, were released, and were left under their lease
      */
     public DrainReport drain(Duration drain) {
         if (!started) {
-            return new DrainReport(0, 0, 0);
+            return new DrainReport(0, 0, 0, 0);
         }
-        int inFlight = running.size();
-        running.values().forEach(e -> e.requestStop(StopReason.SHUTDOWN, false));
-        long deadline = System.nanoTime() + drain.toNanos();
+        return new Drain(running.values(), this::awaitFinish, this::leaveUnderLease, releases::get, node.owner())
+                .run(drain, config.interruptGrace());
+    }
+
+    private void awaitFinish(long nanos) throws InterruptedException {
         synchronized (signal) {
-            while (!running.isEmpty() && System.nanoTime() < deadline) {
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(signal, Math.min(deadline - System.nanoTime(), 100_000_000L));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
+            TimeUnit.NANOSECONDS.timedWait(signal, nanos); // finish() wakes it
         }
-        int released = 0;
-        for (Execution execution : List.copyOf(running.values())) {
-            if (execution.settle()) {
-                abandon(execution, StopReason.SHUTDOWN);
-                try {
-                    if (release(execution, "node " + node.owner() + " shut down before the handler finished")) {
-                        released++;
-                    }
-                } catch (RuntimeException e) {
-                    LOG.log(Level.SEVERE, execution + ": could not release (" + e.getMessage() + "); it runs again once "
-                            + "this node restarts (start-up recovery) or its lease expires", e);
-                } finally {
-                    finish(execution);
-                }
-            }
-        }
-        return new DrainReport(inFlight, inFlight - running.size() - released, released);
+    }
+
+    /** The drain settled it, its handler still running: out of running, so the heartbeat no longer renews its lease. */
+    private void leaveUnderLease(Execution execution) {
+        abandon(execution, StopReason.SHUTDOWN);
+        finish(execution);
     }
 
     /** Shutdown, last phase: stops the worker and scheduler threads. */
@@ -771,10 +779,12 @@ public class Dispatcher {
     /**
      * What a drain did.
      *
-     * @param inFlight  jobs running when it began
-     * @param completed jobs whose handlers finished during it
-     * @param released  jobs given back without charging their attempt
+     * @param inFlight       jobs running when it began
+     * @param completed      jobs whose outcome was written during it (completed, failed, or released and charged)
+     * @param released       jobs given back without charging their attempt
+     * @param leftUnderLease jobs left RUNNING under this node's lease: handlers that did not end after the interrupt,
+     *                       and outcomes not written yet; taken back once the lease expires
      */
-    public record DrainReport(int inFlight, int completed, int released) {
+    public record DrainReport(int inFlight, int completed, int released, int leftUnderLease) {
     }
 }

@@ -33,7 +33,9 @@ import java.util.logging.Logger;
 /**
  * Shuts the node down in order (seed 002), once, whatever asked first (SIGTERM through the JVM shutdown hook, undeploy,
  * server stop): readiness DOWN, stop claiming, drain (running handlers see {@code SHUTDOWN}, get the drain timeout to
- * finish, and the rest are released without charging an attempt), the applications' {@link ShutdownStep}s, close.
+ * finish, then are interrupted and get the interrupt grace; a job whose handler ended is released without charging
+ * an attempt, one whose handler did not is left RUNNING under its lease), the applications' {@link ShutdownStep}s,
+ * close.
  * Each phase runs with its own timeout on a thread of its own and is logged with its duration; one that fails or
  * times out is logged and the next still runs.
  */
@@ -143,11 +145,17 @@ public class ShutdownOrchestrator {
                     dispatcher.stopClaiming();
                     return "no new claims";
                 }));
-        steps.add(new Step("drain", ShutdownStep.DRAIN, Set.of("stop-claiming"), config.drain().plusSeconds(15), () -> {
+        Duration drainStep = config.drain().plus(config.interruptGrace()).plusSeconds(15);
+        steps.add(new Step("drain", ShutdownStep.DRAIN, Set.of("stop-claiming"), drainStep, () -> {
             say(Level.INFO, "Waiting for " + dispatcher.runningCount() + " jobs to complete (up to "
-                    + config.drain().toMillis() + " ms, then they are released)");
+                    + config.drain().toMillis() + " ms, then their handlers are interrupted and get "
+                    + config.interruptGrace().toMillis() + " ms more; a job whose handler ended is released, one whose"
+                    + " handler did not stays RUNNING under its lease until it expires)");
             Dispatcher.DrainReport r = dispatcher.drain(config.drain());
-            return r.inFlight() + " running, " + r.completed() + " finished, " + r.released() + " released";
+            return r.inFlight() + " running, " + r.completed() + " finished, " + r.released() + " released, "
+                    + r.leftUnderLease() + " left under lease" + (r.leftUnderLease() == 0 ? ""
+                    : " (handlers still running or outcomes not written: taken back once the lease of "
+                    + config.leaseDuration().toMillis() + " ms expires)");
         }));
         for (ShutdownStep s : applicationSteps) {
             steps.add(new Step(s.name(), s.order(), s.after(), s.timeout(), () -> {

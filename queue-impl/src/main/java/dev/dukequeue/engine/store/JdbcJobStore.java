@@ -805,31 +805,34 @@ public class JdbcJobStore {
     }
 
     /**
-     * Gives a RUNNING job back without charging the attempt (a graceful shutdown that outlasted the drain timeout):
-     * SCHEDULED, due now.
+     * Gives a RUNNING job back at this node's shutdown (its handler ended on the stop request): SCHEDULED, due now,
+     * without charging the attempt, while the job has been released fewer than {@code maxReleases} times; after that
+     * the release charges the attempt like a failure ({@link Releases}).
      *
-     * @return false if the lease was lost: nothing changed
+     * @param maxReleases {@code dukequeue.release.max}: how many releases a job gets for free (0: none)
+     * @param backoffMs   the retry delay for a given attempt number, for a charged release
+     * @return what happened; {@link ReleaseOutcome#LEASE_LOST} if the lease was lost: nothing changed
      */
-    public boolean release(Lease lease, String reason) {
+    public ReleaseOutcome release(Lease lease, String reason, int maxReleases, IntToLongFunction backoffMs) {
         try (Connection c = dataSource.getConnection()) {
-            return leaveRunning(c, sql(c), lease.jobId(), lease.owner(), lease.token(), lease.runNo(), JobEvent.RELEASE,
-                    Failure.observed(AttemptOutcome.RELEASED, ErrorCategory.SYSTEM, reason), 0);
+            return Releases.release(c, sql(c), lease, reason, maxReleases, backoffMs);
         } catch (SQLException e) {
             throw new StoreException("release of " + lease.jobId(), e);
         }
     }
 
-    /** The one fenced path out of RUNNING for failures, rescues and releases. */
-    private static boolean leaveRunning(Connection c, JobSql q, JobId id, String owner, String token, int runNo,
+    /** The one fenced path out of RUNNING for failures, rescues and charged releases. */
+    static boolean leaveRunning(Connection c, JobSql q, JobId id, String owner, String token, int runNo,
             JobEvent event, Failure failure, long backoffMs) throws SQLException {
+        if (event == JobEvent.RELEASE) {
+            throw new IllegalArgumentException("a release goes through release(), which counts it and applies the limit");
+        }
         JobState target = JobTransitions.target(JobState.RUNNING, event);
         // A rescue means the worker vanished without an outcome: that is what the poison-pill count counts.
         int leaseLost = event == JobEvent.RESCUE || event == JobEvent.RESCUE_EXHAUSTED ? 1 : 0;
         PreparedStatement ps;
         int i = 1;
-        if (event == JobEvent.RELEASE) {
-            ps = c.prepareStatement(q.release);
-        } else if (target == JobState.SCHEDULED) {
+        if (target == JobState.SCHEDULED) {
             ps = c.prepareStatement(q.retryLater);
             ps.setLong(i++, backoffMs);
             ps.setString(i++, failure.category().name());
@@ -849,7 +852,7 @@ public class JdbcJobStore {
                 return false;
             }
         }
-        recordEndedAttempt(c, q, id, owner, runNo, event == JobEvent.RELEASE ? 1 : 0, failure);
+        recordEndedAttempt(c, q, id, owner, runNo, 0, failure);
         if (target.isTerminal()) {
             Dependencies.unsatisfiable(c, q, id, target);
         }
@@ -863,7 +866,7 @@ public class JdbcJobStore {
      *
      * @param givenBack 1 when the update gave the attempt back (a release), else 0
      */
-    private static void recordEndedAttempt(Connection c, JobSql q, JobId id, String owner, int runNo, int givenBack,
+    static void recordEndedAttempt(Connection c, JobSql q, JobId id, String owner, int runNo, int givenBack,
             Failure failure) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(q.closeAttempt)) {
             ps.setString(1, failure.outcome().name());

@@ -73,7 +73,15 @@ final class JobSql {
     final String complete;
     final String retryLater;
     final String finishFailed;
+    /**
+     * Gives the attempt back and counts the release, only while the job has free releases left (the limit is the last
+     * parameter): 0 rows means the lease was lost or the limit is reached ({@link Releases} tells which).
+     */
     final String release;
+    /** The fenced row of a job whose release was refused, locked: is the lease still held, how often was it released. */
+    final String selectReleaseLimitForUpdate;
+    /** Counts a release that was charged (past the limit), under the row lock taken above. */
+    final String countChargedRelease;
     /**
      * The attempt row of a run that ended without success, from the job's row (still holding the run's number and
      * start), written right after the fenced move out of RUNNING in the same transaction.
@@ -152,8 +160,9 @@ final class JobSql {
         recountPending = "UPDATE dq_job SET state = CASE WHEN " + d.bigintParam() + " = 0 THEN 'SCHEDULED' ELSE state END, deps_pending = ?,"
                 + " updated_at = " + now + ", version = version + 1 WHERE id = ? AND state = 'PENDING'";
         redrivePending = "UPDATE dq_job SET state = 'PENDING', deps_pending = ?, attempt = 0, lease_losses = 0,"
-                + " run_at = " + now + ", expires_at = " + d.plusMillisParam(now) + ", finished_at = NULL, result = NULL,"
-                + " updated_at = " + now + ", version = version + 1 WHERE id = ? AND state = ?";
+                + " release_count = 0, run_at = " + now + ", expires_at = " + d.plusMillisParam(now) + ","
+                + " finished_at = NULL, result = NULL, updated_at = " + now + ", version = version + 1"
+                + " WHERE id = ? AND state = ?";
 
         selectDueForUpdatePrefix = "SELECT " + CLAIM_COLUMNS + ", run_at, " + now + " AS db_now FROM dq_job"
                 + " WHERE state = 'SCHEDULED' AND run_at <= " + now + NOT_PAUSED + " AND type IN ";
@@ -188,8 +197,11 @@ final class JobSql {
                 + " last_error_message = ?, lease_losses = lease_losses + ?, updated_at = " + now + ", " + LEASE_CLEARED
                 + ", version = version + 1" + FENCE;
         // A release gives the attempt back: the claim counted it, the job never really got to run it.
-        release = "UPDATE dq_job SET state = 'SCHEDULED', attempt = attempt - 1, run_at = " + now + ","
-                + " updated_at = " + now + ", " + LEASE_CLEARED + ", version = version + 1" + FENCE;
+        release = "UPDATE dq_job SET state = 'SCHEDULED', attempt = attempt - 1, release_count = release_count + 1,"
+                + " run_at = " + now + ", updated_at = " + now + ", " + LEASE_CLEARED + ", version = version + 1" + FENCE
+                + " AND release_count < ?";
+        selectReleaseLimitForUpdate = "SELECT release_count, attempt, max_attempts FROM dq_job" + FENCE + " FOR UPDATE";
+        countChargedRelease = "UPDATE dq_job SET release_count = release_count + 1" + FENCE;
         // attempt + ?: a release has already given its attempt back (attempt - 1), the row records the one it ran as.
         insertEndedAttempt = "INSERT INTO dq_attempt (job_id, run_no, attempt, node, started_at, finished_at, outcome,"
                 + " error_category, error_message, stack_trace) SELECT id, run_count, attempt + ?, ?, started_at, " + now
@@ -210,9 +222,9 @@ final class JobSql {
         selectStateForUpdate = "SELECT state, run_count, lifetime_ms, lease_owner FROM dq_job WHERE id = ? FOR UPDATE";
         cancel = "UPDATE dq_job SET state = 'CANCELLED', finished_at = " + now + ", updated_at = " + now + ", "
                 + LEASE_CLEARED + ", version = version + 1 WHERE id = ? AND state = ?";
-        redrive = "UPDATE dq_job SET state = 'SCHEDULED', attempt = 0, lease_losses = 0, run_at = " + now + ","
-                + " finished_at = NULL, result = NULL, deps_pending = 0, updated_at = " + now + ", version = version + 1"
-                + " WHERE id = ? AND state = ?";
+        redrive = "UPDATE dq_job SET state = 'SCHEDULED', attempt = 0, lease_losses = 0, release_count = 0,"
+                + " run_at = " + now + ", finished_at = NULL, result = NULL, deps_pending = 0, updated_at = " + now
+                + ", version = version + 1 WHERE id = ? AND state = ?";
         databaseTime = "SELECT " + now;
         updateQueuePaused = "UPDATE dq_queue SET paused = ?, updated_at = " + now + " WHERE name = ?";
         insertQueue = "INSERT INTO dq_queue (name, paused, updated_at) VALUES (?, ?, " + now + ")";

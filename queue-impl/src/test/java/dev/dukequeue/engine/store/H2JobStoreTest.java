@@ -26,6 +26,15 @@ class H2JobStoreTest extends JobStoreContract {
         }
     }
 
+    /** Releases at shutdown and their limit on the same database. */
+    @org.junit.jupiter.api.Nested
+    class Release extends ReleaseContract {
+        @Override
+        protected DataSource database() {
+            return H2;
+        }
+    }
+
     /** The cluster tables on the same database. */
     @org.junit.jupiter.api.Nested
     class Cluster extends ClusterContract {

@@ -230,7 +230,7 @@ abstract class JobStoreContract extends StoreFixture {
         tx.inTransaction(() -> store.fail(first.lease(), JobEvent.FAIL_RETRYABLE,
                 Failure.observed(AttemptOutcome.FAILED, ErrorCategory.TEMPORARY, "busy"), 0));
         ClaimedJob second = claim("node-b#1", 1, LEASE).get(0);
-        tx.inTransaction(() -> store.release(second.lease(), "shutting down")); // gives attempt 2 back
+        tx.inTransaction(() -> store.release(second.lease(), "shutting down", 3, a -> 0)); // gives attempt 2 back
         claim("node-c#1", 1, 1);
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 tx.inTransaction(() -> store.rescueExpiredLeases(10, attempt -> 0, 3)).size() == 1);
@@ -329,7 +329,8 @@ abstract class JobStoreContract extends StoreFixture {
         assertThat(tx.inTransaction(() -> store.complete(stale.lease(), "{\"stale\":true}"))).isFalse();
         assertThat(tx.inTransaction(() -> store.fail(stale.lease(), JobEvent.FAIL_PERMANENT,
                 Failure.observed(AttemptOutcome.FAILED, ErrorCategory.PERMANENT, "stale"), 0))).isFalse();
-        assertThat(tx.inTransaction(() -> store.release(stale.lease(), "stale"))).isFalse();
+        assertThat(tx.inTransaction(() -> store.release(stale.lease(), "stale", 3, a -> 0)))
+                .isEqualTo(ReleaseOutcome.LEASE_LOST);
         assertThat(tx.inTransaction(() -> store.renewLeases(List.of(stale.lease()), LEASE))).containsExactly(id);
         assertThat(stateOf(id)).isEqualTo(JobState.RUNNING);
 
@@ -463,7 +464,8 @@ abstract class JobStoreContract extends StoreFixture {
         JobId id = submit(aJob().build()).id();
         ClaimedJob job = claim(1).get(0);
 
-        assertThat(tx.inTransaction(() -> store.release(job.lease(), "shutdown"))).isTrue();
+        assertThat(tx.inTransaction(() -> store.release(job.lease(), "shutdown", 3, a -> 0)))
+                .isEqualTo(ReleaseOutcome.RELEASED);
 
         assertThat(stateOf(id)).isEqualTo(JobState.SCHEDULED);
         assertThat(row(id).get("attempt")).isEqualTo(0);

@@ -75,6 +75,15 @@ class MariaDbJobStoreTest extends JobStoreContract {
         }
     }
 
+    /** Releases at shutdown and their limit on the same database. */
+    @org.junit.jupiter.api.Nested
+    class Release extends ReleaseContract {
+        @Override
+        protected DataSource database() {
+            return dataSource;
+        }
+    }
+
     /** The cluster tables on the same database. */
     @org.junit.jupiter.api.Nested
     class Cluster extends ClusterContract {

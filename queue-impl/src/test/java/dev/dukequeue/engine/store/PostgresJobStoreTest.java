@@ -108,6 +108,15 @@ class PostgresJobStoreTest extends JobStoreContract {
         }
     }
 
+    /** Releases at shutdown and their limit on the same database. */
+    @org.junit.jupiter.api.Nested
+    class Release extends ReleaseContract {
+        @Override
+        protected DataSource database() {
+            return postgres.getPostgresDatabase();
+        }
+    }
+
     /** The cluster tables on the same database. */
     @org.junit.jupiter.api.Nested
     class Cluster extends ClusterContract {
