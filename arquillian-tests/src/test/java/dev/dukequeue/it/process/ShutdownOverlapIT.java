@@ -47,9 +47,11 @@ class ShutdownOverlapIT {
     }
 
     private ServerProcess node(String name) {
-        // A drain of one second: the job below outlives it by far.
+        // A drain of one second: the job below (8 s) outlives it by far. A short lease, so that the other node takes the
+        // job back within seconds once the node that got SIGTERM has died with it (or its handler has ended).
         ServerProcess node = ServerProcess.node(name, postgres.jdbcUrl(), dir.resolve(name)).withJournal()
-                .with("dukequeue.shutdown.drain.ms", "1000");
+                .with("dukequeue.shutdown.drain.ms", "1000").with("dukequeue.lease.duration.ms", "3000")
+                .with("dukequeue.heartbeat.interval.ms", "500").with("dukequeue.rescuer.interval.ms", "500");
         nodes.add(node);
         return node;
     }
@@ -79,6 +81,7 @@ class ShutdownOverlapIT {
         Journal.Execution first = journal().of(id).get(0);
         ServerProcess victim = first.owner().startsWith("overlap-a#") ? a : b;
 
+        long sigterm = System.currentTimeMillis() * 1_000_000L;
         victim.terminate();
 
         await().atMost(Duration.ofMinutes(2)).until(() -> "COMPLETED".equals(text("SELECT state FROM dq_job WHERE id = '"
@@ -88,6 +91,11 @@ class ShutdownOverlapIT {
         System.out.println("shutdown overlap: executions of the job " + runs);
         assertThat(runs.get(0).start()).as("the first execution ran on the node that got SIGTERM").isEqualTo(first.start());
         assertThat(runs.get(0).owner()).isEqualTo(first.owner());
+        // The case under test: that execution was still going when the drain's second was up (it ended later, or its
+        // process died with it). Its process's exit time is taken just after the exit, so an execution that never
+        // ended is treated as running a little longer than it did: that can report an overlap, never hide one.
+        assertThat(runs.get(0).bound()).as("the first execution outlived the drain")
+                .isGreaterThan(sigterm + Duration.ofSeconds(1).toNanos());
         assertThat(journal.overlaps()).as("executions of one job that overlapped in time (across both nodes)").isEmpty();
         // Exactly one outcome: the job's result names one execution of the journal, which ended normally.
         JsonObject result = Json.createReader(new StringReader(text("SELECT result FROM dq_job WHERE id = '" + id + "'")))
