@@ -47,11 +47,14 @@ class ShutdownOverlapIT {
     }
 
     private ServerProcess node(String name) {
-        // A drain of one second: the job below (8 s) outlives it by far. A short lease, so that the other node takes the
-        // job back within seconds once the node that got SIGTERM has died with it (or its handler has ended).
+        // A drain of one second: the job below (8 s) outlives it by far. A lease of 10 s (not the engine's 30 s), so
+        // the test takes seconds: the other node may take the job back once the lease has expired. It must outlast the
+        // node's life after its last heartbeat (drain 1 s, then Payara's shutdown grace of 5 s: ServerProcess), so
+        // that on a correct engine the lease can only expire after that node has died with its handler; a 3 s lease
+        // expired while the node that got SIGTERM still ran (seen: it lived 4.3 s past its drain).
         ServerProcess node = ServerProcess.node(name, postgres.jdbcUrl(), dir.resolve(name)).withJournal()
-                .with("dukequeue.shutdown.drain.ms", "1000").with("dukequeue.lease.duration.ms", "3000")
-                .with("dukequeue.heartbeat.interval.ms", "500").with("dukequeue.rescuer.interval.ms", "500");
+                .with("dukequeue.shutdown.drain.ms", "1000").with("dukequeue.lease.duration.ms", "10000")
+                .with("dukequeue.heartbeat.interval.ms", "1000").with("dukequeue.rescuer.interval.ms", "500");
         nodes.add(node);
         return node;
     }
