@@ -42,8 +42,11 @@ class ChaosIT {
 
     private static final Duration START = Duration.ofSeconds(120);
     private static final int CLIENTS = 6;
-    private static final int MAX_ACKNOWLEDGED = 8000;
-    /** Clients hold back while this many jobs wait or run: the run stays short whatever the machine's speed. */
+    /**
+     * Clients hold back while this many jobs wait or run, so the backlog left at the end is small whatever the
+     * machine's speed. The run's length is the kills' schedule: clients submit until the last kill is done (a cap on
+     * the jobs instead was reached while the first killed node restarted: one node ran about 200 jobs a second).
+     */
     private static final long BACKLOG = 800;
 
     private Path dir;
@@ -141,7 +144,7 @@ class ChaosIT {
         List<Cut> cuts = new ArrayList<>();
         try {
             for (int kill = 0; kill < 4; kill++) {
-                int threshold = acknowledged.size() + 600 + random.nextInt(400);
+                int threshold = acknowledged.size() + 1000 + random.nextInt(1500); // 5 to 15 s of submissions
                 await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
                         .until(() -> acknowledged.size() >= threshold);
                 if (kill == 2) {
@@ -205,7 +208,7 @@ class ChaosIT {
             // The one recorded outcome: the result names the execution that produced it, which ended in the journal
             // of the process the history credits with the success.
             String execution = Json.createReader(new StringReader(row.getValue()[0])).readObject().getString("execution");
-            Journal.Execution recorded = journal.byResultId(execution);
+            Journal.Execution recorded = journal.byResultId(row.getKey(), execution);
             if (recorded == null || !recorded.ended() || !recorded.ok() || !recorded.owner().equals(row.getValue()[1])) {
                 badOutcome.add(row.getKey() + " result " + execution + " history " + row.getValue()[1] + " journal " + runs);
             }
@@ -257,7 +260,6 @@ class ChaosIT {
         assertThat(duplicates).as("duplicate executions, at most the jobs in flight at the kills")
                 .isLessThanOrEqualTo(inFlight);
         assertThat(unknown.get() + refused.get()).as("requests the kills cut while clients were submitting").isPositive();
-        assertThat(a.allLogs() + b.allLogs()).contains("Recovery completed, ");
     }
 
     /** @return whether {@code cut} hit {@code run} before its outcome was recorded */
@@ -285,7 +287,7 @@ class ChaosIT {
     private void submitUntil(java.util.concurrent.atomic.AtomicBoolean stop, long until, Set<String> acknowledged,
                              AtomicInteger refused, AtomicInteger unknown, AtomicLong backlog) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        while (!stop.get() && System.nanoTime() < until && acknowledged.size() < MAX_ACKNOWLEDGED) {
+        while (!stop.get() && System.nanoTime() < until) {
             if (backlog.get() > BACKLOG) {
                 LockSupport.parkNanos(Duration.ofMillis(20).toNanos()); // a client's own pacing, not a test's wait
                 continue;

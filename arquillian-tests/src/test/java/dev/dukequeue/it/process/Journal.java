@@ -38,7 +38,13 @@ final class Journal {
     }
 
     private final List<Execution> executions = new ArrayList<>();
-    private final Map<String, String> ids = new HashMap<>();
+    /**
+     * {@code job node/pid/start} of every start line. The execution id alone ({@code node/pid/start}) is not unique:
+     * two executions of one process can start within the clock's resolution (a microsecond; seen in a chaos run).
+     */
+    private final java.util.Set<String> ids = new java.util.HashSet<>();
+    /** The executions of each job, by start time: a chaos run has tens of thousands, looked up once per job. */
+    private final Map<String, List<Execution>> byJob = new HashMap<>();
 
     private Journal() {
     }
@@ -69,7 +75,7 @@ final class Journal {
                     String key = f[2] + " " + f[1];
                     open.put(key, new long[] {Long.parseLong(f[1]), -1, 0});
                     order.add(key);
-                    journal.ids.put(f[3] + "/" + f[4] + "/" + f[1], f[2]);
+                    journal.ids.add(f[2] + " " + f[3] + "/" + f[4] + "/" + f[1]);
                 } else if (f[0].equals("end")) {
                     long[] e = open.get(f[2] + " " + f[6]);
                     if (e == null) {
@@ -88,6 +94,7 @@ final class Journal {
             }
         }
         journal.executions.sort(Comparator.comparingLong(Execution::start));
+        journal.executions.forEach(e -> journal.byJob.computeIfAbsent(e.job(), k -> new ArrayList<>()).add(e));
         return journal;
     }
 
@@ -97,20 +104,19 @@ final class Journal {
 
     /** @return the executions of {@code job}, by start time */
     List<Execution> of(String job) {
-        return executions.stream().filter(e -> e.job().equals(job)).toList();
+        return List.copyOf(byJob.getOrDefault(job, List.of()));
     }
 
     /** @return every job with its executions, by start time */
     Map<String, List<Execution>> byJob() {
         Map<String, List<Execution>> all = new HashMap<>();
-        executions.forEach(e -> all.computeIfAbsent(e.job(), k -> new ArrayList<>()).add(e));
+        byJob.forEach((job, runs) -> all.put(job, List.copyOf(runs)));
         return all;
     }
 
-    /** @return the execution named by an id of demo.work's result ({@code node/pid/start}), or null */
-    Execution byResultId(String id) {
-        String job = ids.get(id);
-        if (job == null) {
+    /** @return the execution of {@code job} named by an id of demo.work's result ({@code node/pid/start}), or null */
+    Execution byResultId(String job, String id) {
+        if (!ids.contains(job + " " + id)) {
             return null;
         }
         long start = Long.parseLong(id.substring(id.lastIndexOf('/') + 1));

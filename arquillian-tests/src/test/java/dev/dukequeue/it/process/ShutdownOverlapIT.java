@@ -103,7 +103,7 @@ class ShutdownOverlapIT {
         // Exactly one outcome: the job's result names one execution of the journal, which ended normally.
         JsonObject result = Json.createReader(new StringReader(text("SELECT result FROM dq_job WHERE id = '" + id + "'")))
                 .readObject();
-        Journal.Execution recorded = journal.byResultId(result.getString("execution"));
+        Journal.Execution recorded = journal.byResultId(id, result.getString("execution"));
         assertThat(recorded).as("the execution the result names, in the journal").isNotNull();
         assertThat(recorded.ended() && recorded.ok()).as("it ended normally").isTrue();
         assertThat(text("SELECT COUNT(*) FROM dq_attempt_history WHERE job_id = '" + id + "' AND outcome = 'SUCCEEDED'"))
