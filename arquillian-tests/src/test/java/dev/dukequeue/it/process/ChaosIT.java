@@ -249,6 +249,13 @@ class ChaosIT {
                 journal.all().size(), duplicates, inFlight, perCut, startedNoEnd, journal.overlaps().size(), lost.size());
 
         assertThat(lost).as("acknowledged jobs not COMPLETED").isEmpty();
+        // The queue's own bookkeeping: every claim ended exactly once in the job's history (as the success or as an
+        // attempt row), numbered without a gap. Unlike the journal checks this reads only the queue's tables.
+        assertThat(count("SELECT COUNT(*) FROM dq_job j JOIN (SELECT job_id, COUNT(*) n, MAX(run_no) m"
+                + " FROM dq_attempt_history GROUP BY job_id) h ON h.job_id = j.id WHERE j.run_count <> h.n"
+                + " OR j.run_count <> h.m")).as("jobs with a run missing from their history, or recorded twice").isZero();
+        assertThat(count("SELECT COUNT(*) FROM dq_attempt_history WHERE outcome IS NULL")).as("attempts never closed")
+                .isZero();
         assertThat(neverRan).as("COMPLETED jobs with no execution in the journal").isEmpty();
         assertThat(phantom).as("executions of jobs that do not exist").isEmpty();
         assertThat(badOutcome).as("jobs whose recorded outcome is not an execution that ended in the credited node's"
