@@ -115,7 +115,7 @@ class DukeQueueBenchmark {
         Files.deleteIfExists(report);
         RestartablePostgres embedded = null;
         if (JDBC_URL.isBlank()) {
-            embedded = RestartablePostgres.on(RestartablePostgres.freePort(), dir.resolve("pg")).durable().start();
+            embedded = RestartablePostgres.on(RestartablePostgres.freePort(), dir.resolve("pg")).start();
             url = embedded.jdbcUrl();
         } else {
             url = JDBC_URL;

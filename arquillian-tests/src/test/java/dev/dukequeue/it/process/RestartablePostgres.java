@@ -10,15 +10,15 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 
 /**
- * An embedded PostgreSQL (binaries from Maven, fsync and synchronous commit at their defaults) on a fixed port and data
- * directory, so that it can be stopped and started again with its data, like a database server restart.
+ * An embedded PostgreSQL (binaries from Maven) with PostgreSQL's default durability (fsync, synchronous commit and full
+ * page writes on) on a fixed port and data directory, so that it can be stopped and started again with its data, like
+ * a database server restart, or killed like a power loss.
  */
 final class RestartablePostgres implements AutoCloseable {
 
     private final int port;
     private final Path dataDir;
     private EmbeddedPostgres postgres;
-    private boolean durable;
 
     private RestartablePostgres(int port, Path dataDir) {
         this.port = port;
@@ -38,26 +38,13 @@ final class RestartablePostgres implements AutoCloseable {
         }
     }
 
-    /**
-     * PostgreSQL's own defaults for durability, fsync included (zonky turns fsync off): for benchmarks, where every
-     * commit must pay for its flush as in production. (The crash tests kill processes, not the machine: the page
-     * cache survives them, so they keep fsync off and run faster.)
-     */
-    RestartablePostgres durable() {
-        durable = true;
-        return this;
-    }
-
     RestartablePostgres start() {
         try {
-            // zonky turns synchronous_commit off by default; a durability test needs PostgreSQL's real default.
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setPort(port).setDataDirectory(dataDir.toFile())
-                    .setCleanDataDirectory(false).setServerConfig("synchronous_commit", "on");
-            if (durable) {
-                builder.setServerConfig("fsync", "on").setServerConfig("full_page_writes", "on")
-                        .setServerConfig("max_connections", "300");
-            }
-            postgres = builder.start();
+            // zonky turns fsync and synchronous_commit off: a power-loss test (and a benchmark) needs PostgreSQL's
+            // real defaults, so every start sets them back; the crash test checks them on the running server.
+            postgres = EmbeddedPostgres.builder().setPort(port).setDataDirectory(dataDir.toFile())
+                    .setCleanDataDirectory(false).setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on").setServerConfig("max_connections", "300").start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start PostgreSQL on port " + port, e);
         }
@@ -118,6 +105,15 @@ final class RestartablePostgres implements AutoCloseable {
 
     Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl());
+    }
+
+    /** @return the running server's value of {@code setting} ({@code SHOW}) */
+    String show(String setting) throws SQLException {
+        try (Connection c = connect(); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SHOW " + setting)) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     /** Stops the server for good and deletes its data directory. */

@@ -34,6 +34,9 @@ final class ServerProcess implements AutoCloseable {
     private final int port;
     private final List<Path> logs = new ArrayList<>();
     private Process process;
+    private boolean journal;
+    private final List<Path> journals = new ArrayList<>();
+    private final List<Long> exits = new ArrayList<>();
     private Duration graceForShutdown = Duration.ofSeconds(5);
     private List<String> prefix = List.of();
 
@@ -89,6 +92,46 @@ final class ServerProcess implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Gives every start of this node a journal of its own ({@code <name>-<start>.journal} in its work directory) in
+     * which {@code demo.work} records each execution: see {@link Journal}.
+     */
+    ServerProcess withJournal() {
+        journal = true;
+        return this;
+    }
+
+    /**
+     * @return every start's journal with the start's lease owner and the time (nanoseconds since the epoch) by which
+     * its process had exited, {@code Long.MAX_VALUE} while it runs
+     */
+    List<Journal.Process> journals() {
+        List<Journal.Process> all = new ArrayList<>();
+        for (int i = 0; i < journals.size(); i++) {
+            all.add(new Journal.Process(journals.get(i), ownerIn(logs.get(i)), i < exits.size() ? exits.get(i) : Long.MAX_VALUE));
+        }
+        return all;
+    }
+
+    /** @return the lease owner ({@code name#incarnation}) of the latest start, from its log */
+    String owner() {
+        String owner = ownerIn(logs.get(logs.size() - 1));
+        if (owner == null) {
+            throw new IllegalStateException("node " + name + " has not logged its owner yet");
+        }
+        return owner;
+    }
+
+    private static String ownerIn(Path log) {
+        try {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("dispatcher on node (\\S+) started")
+                    .matcher(Files.readString(log, StandardCharsets.UTF_8));
+            return m.find() ? m.group(1) : null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     ServerProcess with(String key, String value) {
         settings.put(key, value);
         return this;
@@ -113,6 +156,11 @@ final class ServerProcess implements AutoCloseable {
                 cmd.addAll(List.of(extra.trim().split("\\s+"))); // e.g. a profiler for the benchmark
             }
             settings.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+            if (journal) {
+                Path file = workDir.resolve(name + "-" + logs.size() + ".journal");
+                journals.add(file);
+                cmd.add("-Ddukequeue.demo.journal=" + file.toAbsolutePath());
+            }
             cmd.addAll(List.of("-jar", jar.toString(), "--port", Integer.toString(port), "--nocluster",
                     "--shutdowngrace", Long.toString(graceForShutdown.toMillis())));
             ProcessBuilder builder = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
@@ -200,6 +248,10 @@ final class ServerProcess implements AutoCloseable {
         try {
             if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new IllegalStateException("node " + name + " did not exit within " + atMost);
+            }
+            while (exits.size() < logs.size()) {
+                java.time.Instant now = java.time.Instant.now();
+                exits.add(now.getEpochSecond() * 1_000_000_000L + now.getNano());
             }
             return process.exitValue();
         } catch (InterruptedException e) {
