@@ -72,8 +72,8 @@ final class Drain {
                 }
             }
             if (!interruptedHandlers.isEmpty()) {
-                LOG.info(() -> "node " + owner + ": " + interruptedHandlers.size() + " handler(s) still "
-                        + "running after the drain of " + drain.toMillis() + " ms; interrupted, " + interruptGrace.toMillis()
+                LOG.info(() -> "node " + owner + ": " + interruptedHandlers.size() + " handler(s) still running after"
+                        + " the drain of " + drain.toMillis() + " ms; interrupted, " + interruptGrace.toMillis()
                         + " ms to end: " + ids(interruptedHandlers));
                 awaitEmpty(interruptGrace);
             }
@@ -92,8 +92,8 @@ final class Drain {
         if (!underLease.isEmpty()) {
             LOG.warning(() -> "node " + owner + ": " + underLease.size() + " job(s) left RUNNING under their"
                     + " lease, not released, because their handlers did not end after the interrupt (a handler that"
-                    + " ignores interrupts); they are taken back with the attempt charged once the lease expires (rescuer"
-                    + " on another node, or start-up recovery here): " + ids(underLease));
+                    + " ignores interrupts); they are taken back with the attempt charged once the lease expires"
+                    + " (rescuer on another node, or start-up recovery here): " + ids(underLease));
         }
         if (!outcomePending.isEmpty()) {
             LOG.warning(() -> "node " + owner + ": " + outcomePending.size() + " outcome(s) not written yet"

@@ -825,7 +825,8 @@ public class JdbcJobStore {
     static boolean leaveRunning(Connection c, JobSql q, JobId id, String owner, String token, int runNo,
             JobEvent event, Failure failure, long backoffMs) throws SQLException {
         if (event == JobEvent.RELEASE) {
-            throw new IllegalArgumentException("a release goes through release(), which counts it and applies the limit");
+            throw new IllegalArgumentException("a release goes through release(), which counts it and applies its"
+                    + " limit");
         }
         JobState target = JobTransitions.target(JobState.RUNNING, event);
         // A rescue means the worker vanished without an outcome: that is what the poison-pill count counts.

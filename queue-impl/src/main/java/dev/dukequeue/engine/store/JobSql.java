@@ -78,7 +78,7 @@ final class JobSql {
      * parameter): 0 rows means the lease was lost or the limit is reached ({@link Releases} tells which).
      */
     final String release;
-    /** The fenced row of a job whose release was refused, locked: is the lease still held, how often was it released. */
+    /** The fenced row of a job whose release was refused, locked: is the lease still held, how often released. */
     final String selectReleaseLimitForUpdate;
     /** Counts a release that was charged (past the limit), under the row lock taken above. */
     final String countChargedRelease;
