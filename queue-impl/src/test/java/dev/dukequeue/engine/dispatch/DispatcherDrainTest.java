@@ -229,7 +229,11 @@ class DispatcherDrainTest {
 
     private static final class NoMetrics extends EngineMetrics {
         @Override
-        public void claimed(String queue, Duration wait) {
+        public void claimed(String queue, long waitMs) {
+        }
+
+        @Override
+        public void launchFailed(String queue) {
         }
 
         @Override
