@@ -1,6 +1,5 @@
 package dev.dukequeue.web.http;
 
-import dev.dukequeue.engine.config.EngineConfig;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -32,14 +31,20 @@ public class RequestLimits {
     @ConfigProperty(name = MAX_BATCH, defaultValue = "16777216")
     long maxBatch;
 
+    /**
+     * Read here, not through EngineConfig: injecting EngineConfig would run the engine's own checks at deployment, and
+     * an engine setting that is wrong must leave the application deployed with liveness DOWN naming it (the engine's
+     * start-up failure path), not fail the whole deployment from this bean.
+     */
     @Inject
-    EngineConfig engine;
+    @ConfigProperty(name = "dukequeue.payload.max.bytes", defaultValue = "1048576")
+    long payloadMaxBytes;
 
     private long maxBody;
 
     @PostConstruct
     void check() {
-        maxBody = configuredBody.orElse(engine.payloadMaxBytes() + HEADROOM);
+        maxBody = configuredBody.orElse(payloadMaxBytes + HEADROOM);
         positive(MAX_BODY, maxBody);
         positive(MAX_BATCH, maxBatch);
     }
