@@ -54,11 +54,25 @@ public class DatabaseGuard {
      * @throws JobQueueException         whatever the operation threw once retries were spent
      */
     public <T> T call(String what, Callable<T> operation) {
+        // The last failure of a try, so that a call whose retries were cut short by the circuit opening (other
+        // threads' failures opened it) still counts as a failed call, with its cause, instead of vanishing.
+        StoreException[] lastTry = new StoreException[1];
+        Callable<T> recorded = () -> {
+            try {
+                return operation.call();
+            } catch (StoreException e) {
+                lastTry[0] = e;
+                throw e;
+            }
+        };
         try {
-            T result = guarded.call(operation);
+            T result = guarded.call(recorded);
             succeeded();
             return result;
         } catch (CircuitBreakerOpenException e) {
+            if (lastTry[0] != null) {
+                failed(what, lastTry[0]);
+            }
             opened();
             throw unavailable(e);
         } catch (StoreException e) {
