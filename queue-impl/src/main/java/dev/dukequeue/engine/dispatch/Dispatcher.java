@@ -361,6 +361,7 @@ public class Dispatcher {
         Throwable thrown = null;
         execution.bindThread(Thread.currentThread());
         try {
+            CorruptJobException.check(execution.job); // a row DukeQueue did not write never reaches the handler
             result = registry.invoke(execution);
         } catch (Throwable t) { // Errors included: a handler must never take the worker down with it
             thrown = t;
@@ -534,20 +535,25 @@ public class Dispatcher {
         }
         ErrorCategory category = classify(thrown);
         ClaimedJob job = execution.job;
-        JobEvent event = category == ErrorCategory.PERMANENT ? JobEvent.FAIL_PERMANENT
+        boolean corrupt = thrown instanceof CorruptJobException;
+        JobEvent event = category == ErrorCategory.PERMANENT || corrupt ? JobEvent.FAIL_PERMANENT
                 : job.lastAttempt() ? JobEvent.EXHAUST : JobEvent.FAIL_RETRYABLE;
         long delay = event == JobEvent.FAIL_RETRYABLE ? backoff.delayMs(job.attempt()) : 0;
-        Level level = category == ErrorCategory.SYSTEM ? Level.WARNING : Level.INFO;
+        Level level = corrupt ? Level.SEVERE : category == ErrorCategory.SYSTEM ? Level.WARNING : Level.INFO;
         JobLog.log(LOG, level, JobLog.fields(execution.jobId(), job.type(), job.queue(), node.owner(), event.name(),
                 job.attempt()), () -> execution + " failed on node " + node.owner() + " (" + category + ", " + event
                 + (delay > 0 ? ", retry in " + delay + " ms" : "") + "): " + thrown,
-                category == ErrorCategory.SYSTEM ? thrown : null);
-        Failure failure = Failure.thrown(category, thrown);
+                category == ErrorCategory.SYSTEM && !corrupt ? thrown : null);
+        Failure failure = corrupt ? Failure.observed(AttemptOutcome.FAILED, ErrorCategory.SYSTEM, thrown.getMessage())
+                : Failure.thrown(category, thrown);
         boolean written = database.call(event + " of " + execution.jobId(),
                 () -> store.fail(execution.lease(), event, failure, delay));
         if (written) {
             metrics.executed(job.queue(), execution.elapsed());
             metrics.failed(job.queue(), category, event == JobEvent.FAIL_RETRYABLE, event == JobEvent.EXHAUST);
+            if (corrupt) {
+                metrics.corrupt(job.queue());
+            }
         } else {
             LOG.warning(() -> execution + ": failure refused, the lease was lost first; discarded");
         }

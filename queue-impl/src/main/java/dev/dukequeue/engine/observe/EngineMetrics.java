@@ -102,6 +102,12 @@ public class EngineMetrics {
                 queue(queue));
     }
 
+    /** A claimed job's row was corrupt (not what DukeQueue writes): it failed at once with category SYSTEM. */
+    public void corrupt(String queue) {
+        count("dukequeue_corrupt_jobs", "jobs whose stored row was corrupt (payload or checkpoint not JSON): failed"
+                + " at once as SYSTEM", 1, queue(queue));
+    }
+
     /** An attempt ended with an outcome the database took; {@code took} is measured on the monotonic clock. */
     public void executed(String queue, Duration took) {
         timer("dukequeue_execution", "how long handlers ran, per attempt", queue(queue)).update(took);

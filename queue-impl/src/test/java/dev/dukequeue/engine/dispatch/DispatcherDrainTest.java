@@ -3,37 +3,20 @@ package dev.dukequeue.engine.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.dukequeue.ErrorCategory;
 import dev.dukequeue.JobContext;
 import dev.dukequeue.JobId;
-import dev.dukequeue.JobRequest;
 import dev.dukequeue.engine.config.TestEngineConfig;
 import dev.dukequeue.engine.job.Lease;
-import dev.dukequeue.engine.lifecycle.EngineStatus;
-import dev.dukequeue.engine.lifecycle.NodeIdentity;
-import dev.dukequeue.engine.observe.EngineMetrics;
-import dev.dukequeue.engine.store.DatabaseGuard;
 import dev.dukequeue.engine.store.JdbcJobStore;
 import dev.dukequeue.engine.store.ReleaseOutcome;
-import dev.dukequeue.engine.store.SchemaMigrator;
-import jakarta.enterprise.concurrent.ManagedThreadFactory;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntToLongFunction;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,72 +31,32 @@ class DispatcherDrainTest {
     private static final String STUBBORN = "test.stubborn";
     private static final String COOPERATIVE = "test.cooperative";
 
-    private final JdbcDataSource h2 = new JdbcDataSource();
     private final List<JobId> releaseCalls = new CopyOnWriteArrayList<>();
     private final CountDownLatch stubbornEntered = new CountDownLatch(1);
     private final CountDownLatch cooperativeEntered = new CountDownLatch(1);
     private final CountDownLatch letStubbornGo = new CountDownLatch(1);
     private final AtomicInteger interruptsIgnored = new AtomicInteger();
-    private JdbcJobStore store;
+    private DispatcherFixture fixture;
     private Dispatcher dispatcher;
 
     @BeforeEach
     void dispatcherOnAFreshDatabase() throws SQLException {
-        h2.setURL("jdbc:h2:mem:drain-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000");
-        h2.setUser("sa");
-        new SchemaMigrator(h2).migrate();
-        store = new JdbcJobStore(h2) {
-            @Override
-            public ReleaseOutcome release(Lease lease, String reason, int maxReleases, IntToLongFunction backoffMs) {
-                releaseCalls.add(lease.jobId());
-                return super.release(lease, reason, maxReleases, backoffMs);
-            }
-        };
-        dispatcher = new Dispatcher();
-        dispatcher.store = store;
-        dispatcher.dataSource = h2;
-        dispatcher.config = TestEngineConfig.with(Map.of("dukequeue.poll.interval.ms", "20",
-                "dukequeue.shutdown.interrupt-grace.ms", "5000", "dukequeue.workers", "4"));
-        dispatcher.registry = new Handlers();
-        dispatcher.metrics = new NoMetrics();
-        dispatcher.database = new DatabaseGuard() {
-            @Override
-            public <T> T call(String what, Callable<T> operation) {
-                try {
-                    return operation.call();
-                } catch (RuntimeException e) {
-                    throw e;
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        };
-        dispatcher.node = new NodeIdentity() {
-            @Override
-            public String owner() {
-                return "node-a#1";
-            }
-        };
-        dispatcher.status = new EngineStatus();
-        dispatcher.threadFactory = new ManagedThreadFactory() {
-            @Override
-            public Thread newThread(Runnable r) {
-                Thread t = new Thread(r);
-                t.setDaemon(true);
-                return t;
-            }
-
-            @Override
-            public ForkJoinWorkerThread newThread(ForkJoinPool pool) {
-                throw new UnsupportedOperationException();
-            }
-        };
+        fixture = new DispatcherFixture(Map.of("dukequeue.poll.interval.ms", "20",
+                "dukequeue.shutdown.interrupt-grace.ms", "5000", "dukequeue.workers", "4"), h2 -> new JdbcJobStore(h2) {
+                    @Override
+                    public ReleaseOutcome release(Lease lease, String reason, int maxReleases,
+                            IntToLongFunction backoffMs) {
+                        releaseCalls.add(lease.jobId());
+                        return super.release(lease, reason, maxReleases, backoffMs);
+                    }
+                }, Map.of(STUBBORN, this::stubborn, COOPERATIVE, this::cooperative));
+        dispatcher = fixture.dispatcher;
     }
 
     @AfterEach
     void stop() {
         letStubbornGo.countDown();
-        dispatcher.close();
+        fixture.close();
     }
 
     @Test
@@ -186,66 +129,30 @@ class DispatcherDrainTest {
     }
 
     private JobId submit(String type) {
-        return store.insert(List.of(JobRequest.builder(type).payloadJson("{}").build())).get(0).id();
+        return fixture.submit(type);
     }
 
     private String text(String sql, JobId id) {
-        try (Connection c = h2.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, id.toString());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getString(1);
+        return fixture.text(sql, id);
+    }
+
+    /** Ignores interrupts until the test lets it go. */
+    private Object stubborn(JobContext context) {
+        stubbornEntered.countDown();
+        while (true) {
+            try {
+                letStubbornGo.await();
+                return "late";
+            } catch (InterruptedException e) {
+                interruptsIgnored.incrementAndGet();
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
         }
     }
 
-    /** A handler that ignores interrupts until the test lets it go, and one that ends on the interrupt. */
-    private final class Handlers extends HandlerRegistry {
-        @Override
-        public Set<String> types() {
-            return Set.of(STUBBORN, COOPERATIVE);
-        }
-
-        @Override
-        Object invoke(JobContext context) throws Exception {
-            if (context.type().equals(STUBBORN)) {
-                stubbornEntered.countDown();
-                while (true) {
-                    try {
-                        letStubbornGo.await();
-                        return "late";
-                    } catch (InterruptedException e) {
-                        interruptsIgnored.incrementAndGet();
-                    }
-                }
-            }
-            cooperativeEntered.countDown();
-            new CountDownLatch(1).await(); // not watching stopRequested(): only the interrupt ends it
-            return "never";
-        }
-    }
-
-    private static final class NoMetrics extends EngineMetrics {
-        @Override
-        public void claimed(String queue, long waitMs) {
-        }
-
-        @Override
-        public void launchFailed(String queue) {
-        }
-
-        @Override
-        public void executed(String queue, Duration took) {
-        }
-
-        @Override
-        public void completed(String queue) {
-        }
-
-        @Override
-        public void failed(String queue, ErrorCategory category, boolean retried, boolean dead) {
-        }
+    /** Ends on the interrupt only (it does not watch stopRequested()). */
+    private Object cooperative(JobContext context) throws InterruptedException {
+        cooperativeEntered.countDown();
+        new CountDownLatch(1).await();
+        return "never";
     }
 }

@@ -40,7 +40,8 @@ class AlertRulesTest {
         // The critical alerts, and every alert whose expression combines several series (where a label mismatch or
         // a missing series silently yields nothing).
         for (String alert : List.of("DukeQueueDatabaseCircuitOpen", "DukeQueueNotDraining", "DukeQueueNoReadyNode",
-                "DukeQueuePendingGrowing", "DukeQueuePersistenceErrors", "DukeQueueHighFailureRate")) {
+                "DukeQueuePendingGrowing", "DukeQueuePersistenceErrors", "DukeQueueHighFailureRate",
+                "DukeQueueCorruptJobs")) {
             assertThat(rules).contains("alert: " + alert);
             assertThat(tests).as("a promtool test case for " + alert).contains("alertname: " + alert);
         }

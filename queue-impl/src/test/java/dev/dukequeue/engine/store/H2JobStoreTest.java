@@ -35,6 +35,15 @@ class H2JobStoreTest extends JobStoreContract {
         }
     }
 
+    /** Corrupt rows (playbook scenario 3) on the same database. */
+    @org.junit.jupiter.api.Nested
+    class CorruptRows extends CorruptRowContract {
+        @Override
+        protected DataSource database() {
+            return H2;
+        }
+    }
+
     /** The cluster tables on the same database. */
     @org.junit.jupiter.api.Nested
     class Cluster extends ClusterContract {

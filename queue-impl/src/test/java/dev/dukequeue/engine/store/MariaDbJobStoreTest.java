@@ -84,6 +84,15 @@ class MariaDbJobStoreTest extends JobStoreContract {
         }
     }
 
+    /** Corrupt rows (playbook scenario 3) on the same database. */
+    @org.junit.jupiter.api.Nested
+    class CorruptRows extends CorruptRowContract {
+        @Override
+        protected DataSource database() {
+            return dataSource;
+        }
+    }
+
     /** The cluster tables on the same database. */
     @org.junit.jupiter.api.Nested
     class Cluster extends ClusterContract {

@@ -117,6 +117,15 @@ class PostgresJobStoreTest extends JobStoreContract {
         }
     }
 
+    /** Corrupt rows (playbook scenario 3) on the same database. */
+    @org.junit.jupiter.api.Nested
+    class CorruptRows extends CorruptRowContract {
+        @Override
+        protected DataSource database() {
+            return postgres.getPostgresDatabase();
+        }
+    }
+
     /** The cluster tables on the same database. */
     @org.junit.jupiter.api.Nested
     class Cluster extends ClusterContract {

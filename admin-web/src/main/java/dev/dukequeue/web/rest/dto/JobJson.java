@@ -142,7 +142,7 @@ public final class JobJson {
         try (JsonReader reader = Jsons.JSON.createReader(new StringReader(text))) {
             return reader.readValue();
         } catch (JsonException e) {
-            return Jsons.JSON.createValue(text); // never expected: payloads and results are validated JSON
+            return Jsons.JSON.createValue(text); // a corrupt row (written behind the engine), shown as the text it is
         }
     }
 
