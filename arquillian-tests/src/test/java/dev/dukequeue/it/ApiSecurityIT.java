@@ -14,6 +14,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -40,10 +42,7 @@ class ApiSecurityIT {
     static final int MAX_BODY = 131_072;
     static final int MAX_BATCH = 262_144;
 
-    /**
-     * HTTP/1.1, as curl and most scripts speak it. (Over HTTP/2 a body of undeclared length has no Transfer-Encoding
-     * and is not counted by BodyLimitFilter yet: README, REST API.)
-     */
+    /** HTTP/1.1, as curl and most scripts speak it (HTTP/2 bodies: {@link #http2Unsized}, through curl). */
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
     private static final String BASIC = "Basic " + Base64.getEncoder().encodeToString(
@@ -344,6 +343,58 @@ class ApiSecurityIT {
         // Other bodies have the general limit.
         assertJsonError(basic("PUT", "/queues/" + queue + "/max-running", sized("{\"maxRunning\":1}", MAX_BODY + 1)),
                 413, "body_too_large");
+    }
+
+    /**
+     * Over HTTP/2 a body has no length unless the client declares one: curl with prior knowledge of h2c, reading the
+     * body from its standard input, sends DATA frames and no Content-Length (checked in its verbose output).
+     */
+    private Reply http2Unsized(String path, String contentType, String body) throws Exception {
+        Path trace = Files.createTempFile("dq-h2-", ".trace");
+        try {
+            List<String> command = new java.util.ArrayList<>(List.of("curl", "-sS", "--http2-prior-knowledge",
+                    "-X", "POST", "-T", "-", "-H", "Authorization: " + BASIC, "-o", "-", "-w", "\n%{http_code}",
+                    "--trace-ascii", trace.toString()));
+            if (contentType != null) {
+                command.addAll(List.of("-H", "Content-Type: " + contentType));
+            }
+            command.add(base + "api/v1" + path);
+            // Through a pipe: from a file curl would learn the size and declare it.
+            Process curl = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            try (java.io.OutputStream in = curl.getOutputStream()) {
+                in.write(body.getBytes(StandardCharsets.UTF_8));
+            } catch (java.io.IOException refusedEarly) {
+                // the server may answer (413) and close before the whole body is written: the answer is what counts
+            }
+            String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(curl.waitFor()).as("curl exit (is curl installed? it is part of the CI image)").isZero();
+            String sent = Files.readString(trace, StandardCharsets.ISO_8859_1);
+            assertThat(sent).as("spoken over HTTP/2").contains("HTTP/2");
+            // (curl's trace lists the request's HTTP/2 header fields as "h2h3 [name: value]" lines)
+            assertThat(sent.toLowerCase(java.util.Locale.ROOT)).as("the request declared no length")
+                    .contains("h2h3 [:method: post]").doesNotContain("h2h3 [content-length:")
+                    .doesNotContain("h2h3 [transfer-encoding:");
+            int split = out.lastIndexOf('\n');
+            return new Reply(Integer.parseInt(out.substring(split + 1).strip()), out.substring(0, split), null);
+        } finally {
+            Files.deleteIfExists(trace);
+        }
+    }
+
+    @Test
+    void overHttp2ABodyOfUndeclaredLengthIsLimitedAndTypedToo() throws Exception {
+        String queue = "sec-h2-" + System.nanoTime();
+        String job = "{\"type\":\"demo.echo\",\"queue\":\"" + queue + "\",\"payload\":{\"tiny\":true}}";
+
+        assertThat(http2Unsized("/jobs", "application/json", sized(job, MAX_BODY)).status())
+                .as("exactly the limit").isEqualTo(201);
+        Reply tooBig = http2Unsized("/jobs", "application/json", sized(job, MAX_BODY + 1));
+        assertThat(tooBig.status()).as(tooBig.body()).isEqualTo(413);
+        assertThat(tooBig.json().getString("error")).isEqualTo("body_too_large");
+        Reply untyped = http2Unsized("/jobs", null, job);
+        assertThat(untyped.status()).as("a body without Content-Type: " + untyped.body()).isEqualTo(415);
+        assertThat(untyped.json().getString("error")).isEqualTo("unsupported_media_type");
+        assertThat(jobsIn(queue)).isEqualTo(1);
     }
 
     private static String[] concat(String[]... parts) {

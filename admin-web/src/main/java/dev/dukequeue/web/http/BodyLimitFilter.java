@@ -20,13 +20,15 @@ import java.nio.charset.StandardCharsets;
 /**
  * Bounds every API request body before a resource reads it ({@link RequestLimits}): a declared
  * {@code Content-Length} above the limit is answered 413 before any of it is parsed or kept (it is read and thrown
- * away, up to a bound, so that the client gets the answer); a body without one (chunked) is read here
+ * away, up to a bound, so that the client gets the answer); a body without one (chunked, or HTTP/2) is read here
  * up to one byte past the limit, then either refused with 413 or handed on from memory. A body within its declared
  * length needs no copy: the container delivers no more than that length.
  */
 public class BodyLimitFilter extends HttpFilter {
 
     static final String BATCH_PATH = "/api/v1/jobs/batch";
+    /** Methods whose body, if any, nothing reads. */
+    private static final java.util.Set<String> BODYLESS = java.util.Set.of("GET", "HEAD", "OPTIONS");
 
     @Inject
     RequestLimits limits;
@@ -43,7 +45,9 @@ public class BodyLimitFilter extends HttpFilter {
             refuse(request, response, limit, setting, declared + " bytes");
             return;
         }
-        if (declared < 0 && request.getHeader("Transfer-Encoding") != null) {
+        // No declared length: chunked over HTTP/1.1, or any body over HTTP/2 (DATA frames, no Transfer-Encoding).
+        // A bodyless request ends at once (an HTTP/1.1 request without either header has no body), so read them all.
+        if (declared < 0 && !BODYLESS.contains(request.getMethod())) {
             byte[] body = readAtMost(request.getInputStream(), limit + 1);
             if (body.length > limit) {
                 refuse(request, response, limit, setting, "more");
