@@ -51,7 +51,7 @@ public class JobRescuer {
     EngineConfig config;
 
     @Inject
-    dev.dukequeue.engine.lifecycle.NodeRegistry nodes;
+    dev.dukequeue.engine.node.NodeRegistry nodes;
 
     @Inject
     dev.dukequeue.engine.observe.EngineMetrics metrics;

@@ -1,6 +1,9 @@
 package dev.dukequeue.engine.lifecycle;
 
 import dev.dukequeue.engine.config.EngineConfig;
+import dev.dukequeue.engine.node.EngineStatus;
+import dev.dukequeue.engine.node.NodeIdentity;
+import dev.dukequeue.engine.node.NodeRegistry;
 import dev.dukequeue.engine.dispatch.Dispatcher;
 import dev.dukequeue.engine.dispatch.HandlerRegistry;
 import dev.dukequeue.engine.lease.JobRescuer;

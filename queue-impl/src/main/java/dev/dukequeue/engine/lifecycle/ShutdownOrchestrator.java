@@ -2,6 +2,9 @@ package dev.dukequeue.engine.lifecycle;
 
 import dev.dukequeue.ShutdownStep;
 import dev.dukequeue.engine.config.EngineConfig;
+import dev.dukequeue.engine.node.EngineStatus;
+import dev.dukequeue.engine.node.NodeIdentity;
+import dev.dukequeue.engine.node.NodeRegistry;
 import dev.dukequeue.engine.dispatch.Dispatcher;
 import dev.dukequeue.engine.lease.JobRescuer;
 import jakarta.enterprise.context.ApplicationScoped;

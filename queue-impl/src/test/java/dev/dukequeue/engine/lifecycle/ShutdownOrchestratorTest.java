@@ -3,6 +3,7 @@ package dev.dukequeue.engine.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dukequeue.ShutdownStep;
+import dev.dukequeue.engine.node.EngineStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
