@@ -5,16 +5,15 @@ import dev.dukequeue.JobId;
 import dev.dukequeue.PermanentJobException;
 import dev.dukequeue.QueueUnavailableException;
 import dev.dukequeue.StopReason;
-import dev.dukequeue.TemporaryJobException;
 import dev.dukequeue.engine.config.EngineConfig;
 import dev.dukequeue.engine.job.AttemptOutcome;
 import dev.dukequeue.engine.job.ClaimedJob;
 import dev.dukequeue.engine.job.JobEvent;
 import dev.dukequeue.engine.job.Lease;
+import dev.dukequeue.engine.job.OutcomePolicy;
 import dev.dukequeue.engine.observe.JobLog;
 import dev.dukequeue.engine.node.EngineStatus;
 import dev.dukequeue.engine.node.NodeIdentity;
-import dev.dukequeue.engine.retry.BackoffPolicy;
 import dev.dukequeue.engine.store.DatabaseGuard;
 import dev.dukequeue.engine.store.Failure;
 import dev.dukequeue.engine.store.JdbcJobStore;
@@ -39,7 +38,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -122,7 +120,7 @@ public class Dispatcher {
     private volatile boolean claiming;
     private volatile boolean started;
     private Semaphore slots;
-    private BackoffPolicy backoff;
+    private OutcomePolicy policy;
     private ExecutorService workers;
     private ScheduledExecutorService scheduler;
     private Thread loop;
@@ -133,7 +131,7 @@ public class Dispatcher {
         local = new LocalTransactions(dataSource);
         direct = new JdbcJobStore(local);
         slots = new Semaphore(config.workers());
-        backoff = new BackoffPolicy(config.backoffBase(), config.backoffMax(), () -> ThreadLocalRandom.current().nextDouble());
+        policy = OutcomePolicy.withJitter(config.backoffBase(), config.backoffMax());
         // Unbounded threads, bounded by the slots: a hung handler keeps its thread, never a slot.
         workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), threadFactory);
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, threadFactory);
@@ -533,12 +531,12 @@ public class Dispatcher {
             // The node's own shutdown made the handler give up: never the job's fault.
             return release(execution, "node " + node.owner() + " shut down during the attempt (" + thrown + ")");
         }
-        ErrorCategory category = classify(thrown);
         ClaimedJob job = execution.job;
         boolean corrupt = thrown instanceof CorruptJobException;
-        JobEvent event = category == ErrorCategory.PERMANENT || corrupt ? JobEvent.FAIL_PERMANENT
-                : job.lastAttempt() ? JobEvent.EXHAUST : JobEvent.FAIL_RETRYABLE;
-        long delay = event == JobEvent.FAIL_RETRYABLE ? backoff.delayMs(job.attempt()) : 0;
+        OutcomePolicy.Decision decision = corrupt ? policy.corrupt(job) : policy.thrown(job, thrown);
+        ErrorCategory category = decision.category();
+        JobEvent event = decision.event();
+        long delay = decision.delayMs();
         Level level = corrupt ? Level.SEVERE : category == ErrorCategory.SYSTEM ? Level.WARNING : Level.INFO;
         JobLog.log(LOG, level, JobLog.fields(execution.jobId(), job.type(), job.queue(), node.owner(), event.name(),
                 job.attempt()), () -> execution + " failed on node " + node.owner() + " (" + category + ", " + event
@@ -550,7 +548,7 @@ public class Dispatcher {
                 () -> store.fail(execution.lease(), event, failure, delay));
         if (written) {
             metrics.executed(job.queue(), execution.elapsed());
-            metrics.failed(job.queue(), category, event == JobEvent.FAIL_RETRYABLE, event == JobEvent.EXHAUST);
+            metrics.failed(job.queue(), category, decision.retried(), decision.exhausted());
             if (corrupt) {
                 metrics.corrupt(job.queue());
             }
@@ -560,28 +558,15 @@ public class Dispatcher {
         return written;
     }
 
-    /**
-     * Checked exceptions and {@link TemporaryJobException} are TEMPORARY (the world may change); unchecked exceptions
-     * and errors are SYSTEM (a bug or a broken runtime); {@link PermanentJobException} is PERMANENT.
-     */
-    static ErrorCategory classify(Throwable t) {
-        if (t instanceof PermanentJobException) {
-            return ErrorCategory.PERMANENT;
-        }
-        if (t instanceof TemporaryJobException || !(t instanceof RuntimeException || t instanceof Error)) {
-            return ErrorCategory.TEMPORARY;
-        }
-        return ErrorCategory.SYSTEM;
-    }
-
     private void onTimeout(Execution execution) {
         if (!execution.settle()) {
             return;
         }
         abandon(execution, StopReason.TIMEOUT);
         ClaimedJob job = execution.job;
-        JobEvent event = job.lastAttempt() ? JobEvent.EXHAUST : JobEvent.FAIL_RETRYABLE;
-        long delay = event == JobEvent.FAIL_RETRYABLE ? backoff.delayMs(job.attempt()) : 0;
+        OutcomePolicy.Decision decision = policy.timedOut(job);
+        JobEvent event = decision.event();
+        long delay = decision.delayMs();
         String message = "execution timeout of " + job.timeoutMs() + " ms exceeded on node " + node.owner()
                 + "; handler interrupted and its worker slot replaced";
         JobLog.log(LOG, Level.WARNING, JobLog.fields(execution.jobId(), job.type(), job.queue(), node.owner(),
@@ -592,8 +577,7 @@ public class Dispatcher {
                     () -> store.fail(execution.lease(), event, failure, delay));
             if (written) {
                 metrics.executed(job.queue(), execution.elapsed());
-                metrics.failed(job.queue(), ErrorCategory.TIMEOUT, event == JobEvent.FAIL_RETRYABLE,
-                        event == JobEvent.EXHAUST);
+                metrics.failed(job.queue(), decision.category(), decision.retried(), decision.exhausted());
             } else {
                 LOG.warning(() -> execution + ": timeout refused, the lease was lost first");
             }
@@ -647,7 +631,7 @@ public class Dispatcher {
      */
     private boolean release(Execution execution, String reason) {
         ReleaseOutcome outcome = database.call("release of " + execution.jobId(), () -> store.release(
-                execution.lease(), reason, config.releaseMax(), backoff::delayMs));
+                execution.lease(), reason, config.releaseMax(), policy::retryDelayMs));
         ClaimedJob job = execution.job;
         switch (outcome) {
             case RELEASED -> {

@@ -1,7 +1,7 @@
 package dev.dukequeue.engine.lease;
 
 import dev.dukequeue.engine.config.EngineConfig;
-import dev.dukequeue.engine.retry.BackoffPolicy;
+import dev.dukequeue.engine.job.OutcomePolicy;
 import dev.dukequeue.engine.store.DatabaseGuard;
 import dev.dukequeue.engine.store.JdbcJobStore;
 import dev.dukequeue.engine.store.RescuedJob;
@@ -17,7 +17,6 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
@@ -58,12 +57,12 @@ public class JobRescuer {
 
     private final AtomicBoolean busy = new AtomicBoolean();
     private final AtomicLong rescuedTotal = new AtomicLong();
-    private volatile BackoffPolicy backoff;
+    private volatile OutcomePolicy policy;
     private volatile Timer timer;
 
     /** Starts the periodic rescue. */
     public void start() {
-        backoff = new BackoffPolicy(config.backoffBase(), config.backoffMax(), () -> ThreadLocalRandom.current().nextDouble());
+        policy = OutcomePolicy.withJitter(config.backoffBase(), config.backoffMax());
         long interval = config.rescuerInterval().toMillis();
         timer = timerService.createIntervalTimer(interval, interval, new TimerConfig("dukequeue-rescuer", false));
     }
@@ -136,7 +135,7 @@ public class JobRescuer {
         try {
             List<RescuedJob> batch;
             do {
-                batch = database.call("rescue", () -> store.rescueExpiredLeases(BATCH, backoff::delayMs,
+                batch = database.call("rescue", () -> store.rescueExpiredLeases(BATCH, policy::retryDelayMs,
                         config.poisonLeaseLosses()));
                 metrics.stuckDetected(batch.size());
                 for (RescuedJob r : batch) {

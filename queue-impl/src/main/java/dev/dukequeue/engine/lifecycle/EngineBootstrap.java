@@ -7,7 +7,7 @@ import dev.dukequeue.engine.node.NodeRegistry;
 import dev.dukequeue.engine.dispatch.Dispatcher;
 import dev.dukequeue.engine.dispatch.HandlerRegistry;
 import dev.dukequeue.engine.lease.JobRescuer;
-import dev.dukequeue.engine.retry.BackoffPolicy;
+import dev.dukequeue.engine.job.OutcomePolicy;
 import dev.dukequeue.engine.store.ConfiguredDataSource;
 import dev.dukequeue.engine.store.JdbcJobStore;
 import dev.dukequeue.engine.store.RescuedJob;
@@ -25,7 +25,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -196,12 +195,11 @@ public class EngineBootstrap {
 
     /** Playbook 1, 2 and 7: jobs this node was running when it died are reclaimed now, not after their lease expires. */
     private void recoverEarlierIncarnations() {
-        BackoffPolicy backoff = new BackoffPolicy(config.backoffBase(), config.backoffMax(),
-                () -> ThreadLocalRandom.current().nextDouble());
+        OutcomePolicy policy = OutcomePolicy.withJitter(config.backoffBase(), config.backoffMax());
         long total = 0;
         List<RescuedJob> batch;
         do {
-            batch = store.reclaimEarlierIncarnations(node.name(), node.owner(), RECOVERY_BATCH, backoff::delayMs,
+            batch = store.reclaimEarlierIncarnations(node.name(), node.owner(), RECOVERY_BATCH, policy::retryDelayMs,
                     config.poisonLeaseLosses());
             for (RescuedJob r : batch) {
                 Level level = r.poisoned() ? Level.SEVERE : Level.WARNING;
