@@ -32,7 +32,8 @@ class EngineArchitectureTest {
         noClasses().that().resideInAPackage("dev.dukequeue.engine.job..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.dukequeue.engine.store..",
                         "dev.dukequeue.engine.dispatch..", "dev.dukequeue.engine.submit..", "dev.dukequeue.engine.lease..",
-                        "dev.dukequeue.engine.lifecycle..", "dev.dukequeue.engine.admin..")
+                        "dev.dukequeue.engine.lifecycle..", "dev.dukequeue.engine.admin..",
+                        "dev.dukequeue.engine.node..", "dev.dukequeue.engine.upkeep..")
                 .check(ENGINE);
     }
 

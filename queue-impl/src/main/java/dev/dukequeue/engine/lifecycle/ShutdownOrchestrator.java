@@ -6,7 +6,7 @@ import dev.dukequeue.engine.node.EngineStatus;
 import dev.dukequeue.engine.node.NodeIdentity;
 import dev.dukequeue.engine.node.NodeRegistry;
 import dev.dukequeue.engine.dispatch.Dispatcher;
-import dev.dukequeue.engine.lease.JobRescuer;
+import dev.dukequeue.engine.upkeep.Housekeeping;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
@@ -51,7 +51,7 @@ public class ShutdownOrchestrator {
     Dispatcher dispatcher;
 
     @Inject
-    JobRescuer rescuer;
+    Housekeeping housekeeping;
 
     @Inject
     NodeRegistry nodes;
@@ -143,7 +143,7 @@ public class ShutdownOrchestrator {
         }));
         steps.add(new Step("stop-claiming", ShutdownStep.STOP_CLAIMING, Set.of("readiness-down"), Duration.ofSeconds(15),
                 () -> {
-                    rescuer.stop();
+                    housekeeping.stop();
                     recurring.stop();
                     dispatcher.stopClaiming();
                     return "no new claims";
