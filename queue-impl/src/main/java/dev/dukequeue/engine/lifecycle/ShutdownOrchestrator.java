@@ -2,6 +2,7 @@ package dev.dukequeue.engine.lifecycle;
 
 import dev.dukequeue.ShutdownStep;
 import dev.dukequeue.engine.config.EngineConfig;
+import dev.dukequeue.engine.node.EngineClock;
 import dev.dukequeue.engine.node.EngineStatus;
 import dev.dukequeue.engine.node.NodeIdentity;
 import dev.dukequeue.engine.node.NodeRegistry;
@@ -16,7 +17,7 @@ import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -71,6 +72,10 @@ public class ShutdownOrchestrator {
     @Inject
     @Any
     Instance<ShutdownStep> applicationSteps;
+
+    @Inject
+    @EngineClock
+    Clock clock;
 
     /**
      * Standard error itself (file descriptor 2). During a JVM shutdown the logging system is reset by its own shutdown
@@ -236,7 +241,12 @@ public class ShutdownOrchestrator {
     private void say(Level level, String message) {
         LOG.log(level, message);
         if (jvmExiting) {
-            FD2.println("[" + Instant.now() + "] [" + level + "] [dukequeue] " + message);
+            FD2.println(standardErrorLine(level, message));
         }
+    }
+
+    /** @return the line written to standard error during a JVM shutdown, stamped with the engine's clock */
+    String standardErrorLine(Level level, String message) {
+        return "[" + clock.instant() + "] [" + level + "] [dukequeue] " + message;
     }
 }
