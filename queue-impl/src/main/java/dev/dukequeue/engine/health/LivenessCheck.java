@@ -1,7 +1,7 @@
 package dev.dukequeue.engine.health;
 
 import dev.dukequeue.engine.config.EngineConfig;
-import dev.dukequeue.engine.lifecycle.EngineStatus;
+import dev.dukequeue.engine.node.EngineStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.dukequeue.engine.health;
 
 import dev.dukequeue.engine.dispatch.Dispatcher;
-import dev.dukequeue.engine.lifecycle.EngineStatus;
+import dev.dukequeue.engine.node.EngineStatus;
 import dev.dukequeue.engine.store.DatabaseGuard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

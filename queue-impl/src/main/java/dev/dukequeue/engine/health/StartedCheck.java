@@ -1,6 +1,6 @@
 package dev.dukequeue.engine.health;
 
-import dev.dukequeue.engine.lifecycle.EngineStatus;
+import dev.dukequeue.engine.node.EngineStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;

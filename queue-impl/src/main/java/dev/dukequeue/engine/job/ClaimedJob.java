@@ -34,8 +34,8 @@ public record ClaimedJob(
         Objects.requireNonNull(lease, "lease");
     }
 
-    /** @return true if a failure of this attempt leaves no attempt to retry with */
+    /** @return true if a failure of this attempt leaves no attempt to retry with ({@link OutcomePolicy}) */
     public boolean lastAttempt() {
-        return attempt >= maxAttempts;
+        return OutcomePolicy.lastAttempt(attempt, maxAttempts);
     }
 }

@@ -1,14 +1,16 @@
 package dev.dukequeue.engine.lifecycle;
 
 import dev.dukequeue.engine.config.EngineConfig;
+import dev.dukequeue.engine.node.EngineStatus;
+import dev.dukequeue.engine.node.NodeIdentity;
+import dev.dukequeue.engine.node.NodeRegistry;
 import dev.dukequeue.engine.dispatch.Dispatcher;
 import dev.dukequeue.engine.dispatch.HandlerRegistry;
-import dev.dukequeue.engine.lease.JobRescuer;
-import dev.dukequeue.engine.retry.BackoffPolicy;
+import dev.dukequeue.engine.lease.StartupRecovery;
 import dev.dukequeue.engine.store.ConfiguredDataSource;
 import dev.dukequeue.engine.store.JdbcJobStore;
-import dev.dukequeue.engine.store.RescuedJob;
 import dev.dukequeue.engine.store.SchemaMigrator;
+import dev.dukequeue.engine.upkeep.Housekeeping;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -20,9 +22,7 @@ import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -36,8 +36,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * to reach the database with exponential back-off (bounded by {@code dukequeue.startup.retry.max.ms}), logging each
  * try, while readiness reports why the node is not ready. Once the database answers it migrates the schema, reclaims
  * at once the jobs that earlier incarnations of this node left RUNNING (start-up recovery), and starts the dispatcher
- * and the rescuer. A failure that retrying cannot fix (bad configuration, duplicate handlers, an edited migration) is
- * logged; with {@code dukequeue.startup.exit-on-fatal} the JVM then exits so that a supervisor restarts it with its own
+ * and the housekeeping timer (rescue, dependency sweep, node heartbeat). A failure that retrying cannot fix (bad
+ * configuration, duplicate handlers, an edited migration) is logged; with {@code dukequeue.startup.exit-on-fatal} the JVM then exits so that a supervisor restarts it with its own
  * back-off, instead of a node that stays up and does nothing.
  *
  * <p>Shutdown runs through {@link ShutdownOrchestrator}, from a JVM shutdown hook (SIGTERM, SIGINT) registered here
@@ -53,7 +53,6 @@ import org.eclipse.microprofile.config.ConfigProvider;
 public class EngineBootstrap {
 
     private static final Logger LOG = Logger.getLogger(EngineBootstrap.class.getName());
-    private static final int RECOVERY_BATCH = 500;
 
     @Resource(lookup = "java:app/jdbc/dukequeue")
     DataSource dataSource;
@@ -71,7 +70,10 @@ public class EngineBootstrap {
     Dispatcher dispatcher;
 
     @Inject
-    JobRescuer rescuer;
+    StartupRecovery recovery;
+
+    @Inject
+    Housekeeping housekeeping;
 
     @Inject
     NodeRegistry nodes;
@@ -158,7 +160,7 @@ public class EngineBootstrap {
             status.enter(EngineStatus.Phase.RECOVERING, "migrating the schema and reclaiming interrupted jobs");
             int applied = new SchemaMigrator(dataSource).migrate();
             LOG.info(() -> "schema migrations: " + applied + " applied");
-            recoverEarlierIncarnations();
+            recovery.recoverEarlierIncarnations();
             config.maxRunningByQueue().forEach((queue, max) -> {
                 store.setMaxRunning(queue, max);
                 LOG.info(() -> "queue '" + queue + "': at most " + max + " running jobs across the cluster"
@@ -170,10 +172,10 @@ public class EngineBootstrap {
             return;
         }
         dispatcher.start();
-        rescuer.start();
+        housekeeping.start();
         registerGauges();
         status.enter(EngineStatus.Phase.RUNNING, "claiming and running jobs");
-        nodes.beat(); // the node shows in the cluster table at once, not one rescuer interval later
+        nodes.beat(); // the node shows in the cluster table at once, not one housekeeping interval later
         LOG.info(() -> "DukeQueue node " + node.owner() + " started on " + store.dialect() + " in "
                 + (System.nanoTime() - begin) / 1_000_000 + " ms");
     }
@@ -189,33 +191,6 @@ public class EngineBootstrap {
         metrics.gauge("dukequeue_database_circuit_open", "1 while the database circuit breaker is open, else 0",
                 () -> database.available() ? 0 : 1);
         metrics.persistenceErrors(0); // a counter, registered at 0; DatabaseGuard counts each failure
-    }
-
-    /** Playbook 1, 2 and 7: jobs this node was running when it died are reclaimed now, not after their lease expires. */
-    private void recoverEarlierIncarnations() {
-        BackoffPolicy backoff = new BackoffPolicy(config.backoffBase(), config.backoffMax(),
-                () -> ThreadLocalRandom.current().nextDouble());
-        long total = 0;
-        List<RescuedJob> batch;
-        do {
-            batch = store.reclaimEarlierIncarnations(node.name(), node.owner(), RECOVERY_BATCH, backoff::delayMs,
-                    config.poisonLeaseLosses());
-            for (RescuedJob r : batch) {
-                Level level = r.poisoned() ? Level.SEVERE : Level.WARNING;
-                dev.dukequeue.engine.observe.JobLog.log(LOG, level, dev.dukequeue.engine.observe.JobLog.fields(r.id(),
-                        null, r.queue(), r.lostOwner(), r.newState() == dev.dukequeue.JobState.SCHEDULED ? "RESCUE"
-                                : "RESCUE_EXHAUSTED", null),
-                        () -> "job " + r.id() + ": RUNNING -> " + r.newState() + " (start-up recovery: node "
-                                + r.lostOwner() + " died while running it"
-                                + (r.poisoned() ? "; poison pill, dead-lettered" : "") + ")", null);
-            }
-            total += batch.size();
-        } while (batch.size() == RECOVERY_BATCH);
-        status.reclaimedAtStartup(total);
-        metrics.reclaimed(total);
-        long reclaimed = total;
-        LOG.info(() -> "Recovery completed, " + reclaimed + " jobs reclaimed (node " + node.name() + ", incarnation "
-                + node.incarnation() + ")");
     }
 
     private void fatal(String what, Exception e) {

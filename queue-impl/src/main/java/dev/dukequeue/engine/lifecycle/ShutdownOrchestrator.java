@@ -2,8 +2,12 @@ package dev.dukequeue.engine.lifecycle;
 
 import dev.dukequeue.ShutdownStep;
 import dev.dukequeue.engine.config.EngineConfig;
+import dev.dukequeue.engine.node.EngineClock;
+import dev.dukequeue.engine.node.EngineStatus;
+import dev.dukequeue.engine.node.NodeIdentity;
+import dev.dukequeue.engine.node.NodeRegistry;
 import dev.dukequeue.engine.dispatch.Dispatcher;
-import dev.dukequeue.engine.lease.JobRescuer;
+import dev.dukequeue.engine.upkeep.Housekeeping;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
@@ -13,7 +17,7 @@ import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -48,7 +52,7 @@ public class ShutdownOrchestrator {
     Dispatcher dispatcher;
 
     @Inject
-    JobRescuer rescuer;
+    Housekeeping housekeeping;
 
     @Inject
     NodeRegistry nodes;
@@ -68,6 +72,10 @@ public class ShutdownOrchestrator {
     @Inject
     @Any
     Instance<ShutdownStep> applicationSteps;
+
+    @Inject
+    @EngineClock
+    Clock clock;
 
     /**
      * Standard error itself (file descriptor 2). During a JVM shutdown the logging system is reset by its own shutdown
@@ -140,7 +148,7 @@ public class ShutdownOrchestrator {
         }));
         steps.add(new Step("stop-claiming", ShutdownStep.STOP_CLAIMING, Set.of("readiness-down"), Duration.ofSeconds(15),
                 () -> {
-                    rescuer.stop();
+                    housekeeping.stop();
                     recurring.stop();
                     dispatcher.stopClaiming();
                     return "no new claims";
@@ -233,7 +241,12 @@ public class ShutdownOrchestrator {
     private void say(Level level, String message) {
         LOG.log(level, message);
         if (jvmExiting) {
-            FD2.println("[" + Instant.now() + "] [" + level + "] [dukequeue] " + message);
+            FD2.println(standardErrorLine(level, message));
         }
+    }
+
+    /** @return the line written to standard error during a JVM shutdown, stamped with the engine's clock */
+    String standardErrorLine(Level level, String message) {
+        return "[" + clock.instant() + "] [" + level + "] [dukequeue] " + message;
     }
 }

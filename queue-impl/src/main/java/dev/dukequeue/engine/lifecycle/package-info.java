@@ -1,5 +1,5 @@
 /**
- * Start-up and shutdown: the node's identity and incarnation, schema migration, and starting and stopping the
- * dispatcher and the rescuer in order.
+ * Start-up and shutdown: waiting for the database, schema migration, starting the dispatcher and the housekeeping
+ * in order, and the ordered shutdown. The node's identity and status live in {@code engine.node}.
  */
 package dev.dukequeue.engine.lifecycle;

@@ -3,10 +3,15 @@ package dev.dukequeue.engine.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dukequeue.ShutdownStep;
+import dev.dukequeue.engine.node.EngineStatus;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 
 class ShutdownOrchestratorTest {
@@ -66,5 +71,14 @@ class ShutdownOrchestratorTest {
         assertThat(orchestrator.status.shutdownPhaseMillis().get("hangs")).isBetween(150L, 5_000L);
         assertThat(List.copyOf(orchestrator.status.shutdownPhaseMillis().keySet())).as("phases keep their order")
                 .containsExactly("fails", "hangs", "next");
+    }
+
+    @Test
+    void theLinesWrittenToStandardErrorAreStampedWithTheEnginesClock() {
+        ShutdownOrchestrator orchestrator = new ShutdownOrchestrator();
+        orchestrator.clock = Clock.fixed(Instant.parse("2026-12-03T07:30:00Z"), ZoneOffset.UTC);
+
+        assertThat(orchestrator.standardErrorLine(Level.WARNING, "shutdown phase 'drain' timed out"))
+                .isEqualTo("[2026-12-03T07:30:00Z] [WARNING] [dukequeue] shutdown phase 'drain' timed out");
     }
 }

@@ -1,4 +1,4 @@
-package dev.dukequeue.engine.lifecycle;
+package dev.dukequeue.engine.node;
 
 import dev.dukequeue.engine.config.EngineConfig;
 import dev.dukequeue.engine.observe.ActivityTally;

@@ -1,4 +1,4 @@
-package dev.dukequeue.engine.lifecycle;
+package dev.dukequeue.engine.node;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;

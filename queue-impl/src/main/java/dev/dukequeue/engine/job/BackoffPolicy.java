@@ -1,4 +1,4 @@
-package dev.dukequeue.engine.retry;
+package dev.dukequeue.engine.job;
 
 import java.time.Duration;
 import java.util.function.DoubleSupplier;

@@ -1,4 +1,4 @@
-package dev.dukequeue.engine.retry;
+package dev.dukequeue.engine.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
