@@ -69,9 +69,15 @@ class DispatcherLaunchTest {
     @Test
     void aJobThatCannotBeStartedIsGivenBackAtOnceAndNoSlotIsLost() {
         List<JobId> claim = List.of(fixture.submit(TYPE), fixture.submit(TYPE), fixture.submit(TYPE));
+        // Closed while the claim is launched: no worker thread is idle, so each launch asks for a new one and the
+        // second one fails (an idle thread reused by a later launch would move the failure to the third job).
+        gate = new CountDownLatch(1);
 
         fixture.dispatcher.start();
 
+        await().atMost(Duration.ofSeconds(30)).until(() -> entered.containsAll(List.of(claim.get(0).toString(),
+                claim.get(2).toString())) && fixture.metrics.count("launchFailed") == 1);
+        gate.countDown();
         await().atMost(Duration.ofSeconds(30)).until(() -> claim.stream().allMatch(id ->
                 "COMPLETED".equals(fixture.state(id))));
         assertThat(workerThreads).as("the failure did happen").hasValueGreaterThanOrEqualTo(2);
