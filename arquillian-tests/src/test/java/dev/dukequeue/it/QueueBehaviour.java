@@ -17,9 +17,9 @@ import dev.dukequeue.RedriveFilter;
 import dev.dukequeue.RedriveResult;
 import dev.dukequeue.IllegalJobStateException;
 import dev.dukequeue.InvalidJobRequestException;
-import dev.dukequeue.engine.admin.AttemptView;
-import dev.dukequeue.engine.admin.JobFilter;
-import dev.dukequeue.engine.admin.JobSearch;
+import dev.dukequeue.engine.read.AttemptView;
+import dev.dukequeue.engine.read.JobFilter;
+import dev.dukequeue.engine.read.JobSearch;
 import dev.dukequeue.engine.schedule.RecurringJobs;
 import dev.dukequeue.engine.dispatch.Dispatcher;
 import dev.dukequeue.engine.job.ClaimedJob;
@@ -77,8 +77,9 @@ public abstract class QueueBehaviour {
     @Inject
     org.eclipse.microprofile.metrics.MetricRegistry registry;
 
+    /** Counts refused submissions per queue (what the queue listing shows). */
     @Inject
-    dev.dukequeue.engine.submit.Backpressure backpressure;
+    dev.dukequeue.engine.observe.EngineMetrics metrics;
 
     @Resource
     UserTransaction transaction;
@@ -421,7 +422,7 @@ public abstract class QueueBehaviour {
     void aFullQueueRefusesTheSubmissionWithoutDoomingTheCallersTransaction() throws Exception {
         // Deployments allow 2 waiting jobs in queue "tiny"; paused so that they keep waiting.
         queue.pause("tiny");
-        long refusedBefore = backpressure.rejectedByQueue().getOrDefault("tiny", 0L);
+        long refusedBefore = metrics.rejectedCount("tiny");
         List<JobId> accepted = new ArrayList<>();
         transaction.begin();
         try {
@@ -447,7 +448,7 @@ public abstract class QueueBehaviour {
             queue.resume("tiny");
         }
         assertThat(accepted).hasSize(2).allSatisfy(id -> assertThat(job(id).state()).isEqualTo(JobState.CANCELLED));
-        assertThat(backpressure.rejectedByQueue().get("tiny")).as("refusals are counted").isEqualTo(refusedBefore + 1);
+        assertThat(metrics.rejectedCount("tiny")).as("refusals are counted").isEqualTo(refusedBefore + 1);
     }
 
     @Test

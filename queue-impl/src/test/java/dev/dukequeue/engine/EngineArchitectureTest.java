@@ -30,7 +30,7 @@ class EngineArchitectureTest {
         noClasses().that().resideInAPackage("dev.dukequeue.engine.job..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.dukequeue.engine.store..",
                         "dev.dukequeue.engine.dispatch..", "dev.dukequeue.engine.submit..", "dev.dukequeue.engine.lease..",
-                        "dev.dukequeue.engine.lifecycle..", "dev.dukequeue.engine.admin..")
+                        "dev.dukequeue.engine.lifecycle..", "dev.dukequeue.engine.read..")
                 .check(ENGINE);
     }
 
@@ -38,7 +38,7 @@ class EngineArchitectureTest {
     void theStoreDoesNotKnowWhoCallsIt() {
         noClasses().that().resideInAPackage("dev.dukequeue.engine.store..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.dukequeue.engine.dispatch..",
-                        "dev.dukequeue.engine.submit..", "dev.dukequeue.engine.lease..", "dev.dukequeue.engine.admin..")
+                        "dev.dukequeue.engine.submit..", "dev.dukequeue.engine.lease..", "dev.dukequeue.engine.read..")
                 .check(ENGINE);
     }
 

@@ -1,4 +1,4 @@
-package dev.dukequeue.engine.admin;
+package dev.dukequeue.engine.database;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;

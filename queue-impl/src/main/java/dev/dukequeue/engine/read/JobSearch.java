@@ -1,8 +1,9 @@
-package dev.dukequeue.engine.admin;
+package dev.dukequeue.engine.read;
 
 import dev.dukequeue.JobId;
 import dev.dukequeue.JobState;
 import dev.dukequeue.JobView;
+import dev.dukequeue.engine.database.JpaUnit;
 import dev.dukequeue.engine.job.AttemptEntity;
 import dev.dukequeue.engine.job.JobEntity;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,8 +39,9 @@ public class JobSearch {
     @Inject
     dev.dukequeue.engine.config.EngineConfig config;
 
+    /** Counts the submissions refused per queue (the read model reads it; it never calls the submission path). */
     @Inject
-    dev.dukequeue.engine.submit.Backpressure backpressure;
+    dev.dukequeue.engine.observe.EngineMetrics metrics;
 
     /** @return the job, or empty */
     public Optional<JobView> find(JobId id) {
@@ -174,7 +176,7 @@ public class JobSearch {
             long maxWaiting = config.maxWaiting(name);
             views.add(new QueueView(name, paused.contains(name), counts.getOrDefault(name, zeros()), limits.get(name),
                     maxWaiting, (long) Math.ceil(maxWaiting * config.warnRatio()),
-                    backpressure.rejectedByQueue().getOrDefault(name, 0L)));
+                    metrics.rejectedCount(name)));
         }
         return views;
     }

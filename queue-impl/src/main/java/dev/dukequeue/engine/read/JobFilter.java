@@ -1,4 +1,4 @@
-package dev.dukequeue.engine.admin;
+package dev.dukequeue.engine.read;
 
 import dev.dukequeue.JobState;
 
