@@ -20,6 +20,8 @@ import dev.dukequeue.InvalidJobRequestException;
 import dev.dukequeue.engine.read.AttemptView;
 import dev.dukequeue.engine.read.JobFilter;
 import dev.dukequeue.engine.read.JobSearch;
+import dev.dukequeue.engine.read.RecurringListing;
+import dev.dukequeue.engine.read.RecurringView;
 import dev.dukequeue.engine.schedule.RecurringJobs;
 import dev.dukequeue.engine.dispatch.Dispatcher;
 import dev.dukequeue.engine.job.ClaimedJob;
@@ -73,6 +75,9 @@ public abstract class QueueBehaviour {
 
     @Inject
     RecurringJobs recurring;
+
+    @Inject
+    RecurringListing recurringListing;
 
     @Inject
     org.eclipse.microprofile.metrics.MetricRegistry registry;
@@ -654,11 +659,11 @@ public abstract class QueueBehaviour {
         assertThat(registry.counter("dukequeue_recurring_fired", new org.eclipse.microprofile.metrics.Tag("schedule", name))
                 .getCount()).as("dukequeue_recurring_fired_total").isEqualTo(jobs.size());
 
-        assertThat(recurring.views()).as("defined in code with @Produces").anySatisfy(v -> {
+        assertThat(recurringListing.views()).as("defined in code with @Produces").anySatisfy(v -> {
             assertThat(v.name()).isEqualTo("it-code-yearly");
             assertThat(v.nextRunAt()).isNotNull();
         });
-        RecurringJobs.View yearly = recurring.views().stream().filter(v -> v.name().equals("it-yearly")).findFirst()
+        RecurringView yearly = recurringListing.views().stream().filter(v -> v.name().equals("it-yearly")).findFirst()
                 .orElseThrow();
         assertThat(yearly.zone()).isEqualTo("Europe/Paris");
         assertThat(yearly.nextRunAt().atZone(java.time.ZoneId.of("Europe/Paris")))
@@ -718,7 +723,7 @@ public abstract class QueueBehaviour {
         assertThat(job(unfinished).state()).as("unfinished jobs stay").isEqualTo(JobState.SCHEDULED);
         assertThat(registry.counter("dukequeue_retention_deleted", new org.eclipse.microprofile.metrics.Tag("state",
                 "COMPLETED")).getCount()).as("dukequeue_retention_deleted_total").isGreaterThanOrEqualTo(5);
-        assertThat(recurring.views()).as("the retention schedule is registered")
+        assertThat(recurringListing.views()).as("the retention schedule is registered")
                 .anySatisfy(v -> assertThat(v.name()).isEqualTo(RecurringJobs.RETENTION));
         queue.cancel(unfinished);
     }
