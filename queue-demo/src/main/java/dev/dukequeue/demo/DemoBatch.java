@@ -1,7 +1,8 @@
-package dev.dukequeue.engine.demo;
+package dev.dukequeue.demo;
 
 import dev.dukequeue.HandlesJob;
 import dev.dukequeue.engine.batch.JakartaBatchHandler;
+import dev.dukequeue.engine.config.DemoHandler;
 import jakarta.batch.api.chunk.AbstractItemReader;
 import jakarta.batch.api.chunk.AbstractItemWriter;
 import jakarta.batch.api.chunk.ItemProcessor;

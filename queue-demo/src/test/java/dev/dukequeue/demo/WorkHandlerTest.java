@@ -1,4 +1,4 @@
-package dev.dukequeue.engine.demo;
+package dev.dukequeue.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,8 +1,9 @@
-package dev.dukequeue.engine.demo;
+package dev.dukequeue.demo;
 
 import dev.dukequeue.HandlesJob;
 import dev.dukequeue.JobContext;
 import dev.dukequeue.JobHandler;
+import dev.dukequeue.engine.config.DemoHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.locks.LockSupport;
 

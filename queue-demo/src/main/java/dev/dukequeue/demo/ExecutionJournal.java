@@ -1,4 +1,4 @@
-package dev.dukequeue.engine.demo;
+package dev.dukequeue.demo;
 
 import dev.dukequeue.JobId;
 import java.io.FileOutputStream;

@@ -1,9 +1,10 @@
-package dev.dukequeue.engine.demo;
+package dev.dukequeue.demo;
 
 import dev.dukequeue.HandlesJob;
 import dev.dukequeue.JobContext;
 import dev.dukequeue.JobHandler;
 import dev.dukequeue.PermanentJobException;
+import dev.dukequeue.engine.config.DemoHandler;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
