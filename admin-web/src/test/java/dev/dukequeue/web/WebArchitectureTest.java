@@ -32,7 +32,7 @@ class WebArchitectureTest {
     /**
      * The engine classes the web module names besides the read model, each with why. Compiled code shows none of them
      * (a constant is inlined, the others are class names in strings), so {@link #theEngineIsNamedOnlyWhereAllowed}
-     * checks the sources: a class that moves fails it here, not at run time.
+     * checks the sources, and that every class they name exists: a class that moves fails it here, not at run time.
      */
     private static final Map<String, String> ALLOWED_ENGINE_NAMES = Map.of(
             "dev.dukequeue.engine.retention.RetentionHandler",
@@ -77,5 +77,16 @@ class WebArchitectureTest {
                         || ALLOWED_ENGINE_NAMES.containsKey(name))
                         .as("%s: admin-web names the read model only, or an allowed exception", name).isTrue());
         assertThat(ALLOWED_ENGINE_NAMES.keySet()).as("allowed exceptions still in use").allMatch(named::contains);
+        // A name in a string compiles whatever it says: the class must exist where it is named.
+        assertThat(named).allSatisfy(name -> assertThat(exists(name)).as("%s exists", name).isTrue());
+    }
+
+    private static boolean exists(String className) {
+        try {
+            Class.forName(className, false, WebArchitectureTest.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 }
