@@ -17,9 +17,11 @@ import dev.dukequeue.RedriveFilter;
 import dev.dukequeue.RedriveResult;
 import dev.dukequeue.IllegalJobStateException;
 import dev.dukequeue.InvalidJobRequestException;
-import dev.dukequeue.engine.admin.AttemptView;
-import dev.dukequeue.engine.admin.JobFilter;
-import dev.dukequeue.engine.admin.JobSearch;
+import dev.dukequeue.engine.read.AttemptView;
+import dev.dukequeue.engine.read.JobFilter;
+import dev.dukequeue.engine.read.JobSearch;
+import dev.dukequeue.engine.read.RecurringListing;
+import dev.dukequeue.engine.read.RecurringView;
 import dev.dukequeue.engine.schedule.RecurringJobs;
 import dev.dukequeue.engine.dispatch.Dispatcher;
 import dev.dukequeue.engine.job.ClaimedJob;
@@ -75,10 +77,14 @@ public abstract class QueueBehaviour {
     RecurringJobs recurring;
 
     @Inject
-    org.eclipse.microprofile.metrics.MetricRegistry registry;
+    RecurringListing recurringListing;
 
     @Inject
-    dev.dukequeue.engine.submit.Backpressure backpressure;
+    org.eclipse.microprofile.metrics.MetricRegistry registry;
+
+    /** Counts refused submissions per queue (what the queue listing shows). */
+    @Inject
+    dev.dukequeue.engine.observe.EngineMetrics metrics;
 
     @Resource
     UserTransaction transaction;
@@ -421,7 +427,7 @@ public abstract class QueueBehaviour {
     void aFullQueueRefusesTheSubmissionWithoutDoomingTheCallersTransaction() throws Exception {
         // Deployments allow 2 waiting jobs in queue "tiny"; paused so that they keep waiting.
         queue.pause("tiny");
-        long refusedBefore = backpressure.rejectedByQueue().getOrDefault("tiny", 0L);
+        long refusedBefore = metrics.rejectedCount("tiny");
         List<JobId> accepted = new ArrayList<>();
         transaction.begin();
         try {
@@ -447,7 +453,7 @@ public abstract class QueueBehaviour {
             queue.resume("tiny");
         }
         assertThat(accepted).hasSize(2).allSatisfy(id -> assertThat(job(id).state()).isEqualTo(JobState.CANCELLED));
-        assertThat(backpressure.rejectedByQueue().get("tiny")).as("refusals are counted").isEqualTo(refusedBefore + 1);
+        assertThat(metrics.rejectedCount("tiny")).as("refusals are counted").isEqualTo(refusedBefore + 1);
     }
 
     @Test
@@ -653,11 +659,11 @@ public abstract class QueueBehaviour {
         assertThat(registry.counter("dukequeue_recurring_fired", new org.eclipse.microprofile.metrics.Tag("schedule", name))
                 .getCount()).as("dukequeue_recurring_fired_total").isEqualTo(jobs.size());
 
-        assertThat(recurring.views()).as("defined in code with @Produces").anySatisfy(v -> {
+        assertThat(recurringListing.views()).as("defined in code with @Produces").anySatisfy(v -> {
             assertThat(v.name()).isEqualTo("it-code-yearly");
             assertThat(v.nextRunAt()).isNotNull();
         });
-        RecurringJobs.View yearly = recurring.views().stream().filter(v -> v.name().equals("it-yearly")).findFirst()
+        RecurringView yearly = recurringListing.views().stream().filter(v -> v.name().equals("it-yearly")).findFirst()
                 .orElseThrow();
         assertThat(yearly.zone()).isEqualTo("Europe/Paris");
         assertThat(yearly.nextRunAt().atZone(java.time.ZoneId.of("Europe/Paris")))
@@ -717,7 +723,7 @@ public abstract class QueueBehaviour {
         assertThat(job(unfinished).state()).as("unfinished jobs stay").isEqualTo(JobState.SCHEDULED);
         assertThat(registry.counter("dukequeue_retention_deleted", new org.eclipse.microprofile.metrics.Tag("state",
                 "COMPLETED")).getCount()).as("dukequeue_retention_deleted_total").isGreaterThanOrEqualTo(5);
-        assertThat(recurring.views()).as("the retention schedule is registered")
+        assertThat(recurringListing.views()).as("the retention schedule is registered")
                 .anySatisfy(v -> assertThat(v.name()).isEqualTo(RecurringJobs.RETENTION));
         queue.cancel(unfinished);
     }

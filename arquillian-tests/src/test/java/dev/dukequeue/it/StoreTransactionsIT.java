@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dukequeue.JobReceipt;
 import dev.dukequeue.JobRequest;
-import dev.dukequeue.engine.admin.JobSearch;
+import dev.dukequeue.engine.read.JobSearch;
 import dev.dukequeue.engine.store.JdbcJobStore;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;

@@ -1,6 +1,5 @@
 package dev.dukequeue.engine;
 
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,7 +31,7 @@ class EngineArchitectureTest {
         noClasses().that().resideInAPackage("dev.dukequeue.engine.job..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.dukequeue.engine.store..",
                         "dev.dukequeue.engine.dispatch..", "dev.dukequeue.engine.submit..", "dev.dukequeue.engine.lease..",
-                        "dev.dukequeue.engine.lifecycle..", "dev.dukequeue.engine.admin..",
+                        "dev.dukequeue.engine.lifecycle..", "dev.dukequeue.engine.read..",
                         "dev.dukequeue.engine.node..", "dev.dukequeue.engine.upkeep..")
                 .check(ENGINE);
     }
@@ -41,21 +40,14 @@ class EngineArchitectureTest {
     void theStoreDoesNotKnowWhoCallsIt() {
         noClasses().that().resideInAPackage("dev.dukequeue.engine.store..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.dukequeue.engine.dispatch..",
-                        "dev.dukequeue.engine.submit..", "dev.dukequeue.engine.lease..", "dev.dukequeue.engine.admin..")
+                        "dev.dukequeue.engine.submit..", "dev.dukequeue.engine.lease..", "dev.dukequeue.engine.read..")
                 .check(ENGINE);
     }
 
-    /**
-     * No two engine packages depend on each other, directly or round a loop. One dependency is exempt for now:
-     * {@code submit -> admin} ({@code DefaultJobQueue} uses {@code JobSearch}), which the move of the read model out of
-     * {@code admin} (issue 16, another branch) removes; remove the exemption with it.
-     */
+    /** No two engine packages depend on each other, directly or round a loop. */
     @Test
     void enginePackagesAreFreeOfCycles() {
-        slices().matching("dev.dukequeue.engine.(*)..").should().beFreeOfCycles()
-                .ignoreDependency(resideInAPackage("dev.dukequeue.engine.submit.."),
-                        resideInAPackage("dev.dukequeue.engine.admin.."))
-                .check(ENGINE);
+        slices().matching("dev.dukequeue.engine.(*)..").should().beFreeOfCycles().check(ENGINE);
     }
 
     @Test

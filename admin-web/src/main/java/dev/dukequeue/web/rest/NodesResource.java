@@ -1,8 +1,8 @@
 package dev.dukequeue.web.rest;
 
 import dev.dukequeue.web.rest.dto.Jsons;
-import dev.dukequeue.engine.admin.ClusterActivity;
-import dev.dukequeue.engine.admin.NodeView;
+import dev.dukequeue.engine.read.ClusterActivity;
+import dev.dukequeue.engine.read.NodeView;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;

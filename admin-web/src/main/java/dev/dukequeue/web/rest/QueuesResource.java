@@ -2,8 +2,8 @@ package dev.dukequeue.web.rest;
 
 import dev.dukequeue.web.rest.dto.Jsons;
 import dev.dukequeue.JobQueue;
-import dev.dukequeue.engine.admin.JobSearch;
-import dev.dukequeue.engine.admin.QueueView;
+import dev.dukequeue.engine.read.JobSearch;
+import dev.dukequeue.engine.read.QueueView;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;

@@ -1,7 +1,8 @@
 package dev.dukequeue.web.rest;
 
+import dev.dukequeue.engine.read.RecurringListing;
+import dev.dukequeue.engine.read.RecurringView;
 import dev.dukequeue.web.rest.dto.Jsons;
-import dev.dukequeue.engine.schedule.RecurringJobs;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
@@ -20,12 +21,12 @@ import java.time.Instant;
 public class RecurringResource {
 
     @Inject
-    RecurringJobs recurring;
+    RecurringListing recurring;
 
     @GET
     public JsonObject list() {
         JsonArrayBuilder items = Jsons.JSON.createArrayBuilder();
-        for (RecurringJobs.View v : recurring.views()) {
+        for (RecurringView v : recurring.views()) {
             JsonObjectBuilder b = Jsons.JSON.createObjectBuilder().add("name", v.name()).add("cron", v.cron())
                     .add("zone", v.zone()).add("type", v.type()).add("queue", v.queue());
             instant(b, "nextRunAt", v.nextRunAt());

@@ -2,12 +2,12 @@ package dev.dukequeue.web.rest;
 
 import dev.dukequeue.web.rest.dto.Jsons;
 import dev.dukequeue.JobState;
-import dev.dukequeue.engine.admin.JobSearch;
+import dev.dukequeue.engine.read.JobSearch;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObjectBuilder;
-import dev.dukequeue.engine.admin.ActivityPoint;
-import dev.dukequeue.engine.admin.ClusterActivity;
+import dev.dukequeue.engine.read.ActivityPoint;
+import dev.dukequeue.engine.read.ClusterActivity;
 import dev.dukequeue.web.rest.dto.BadRequestException;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.ws.rs.DefaultValue;

@@ -5,7 +5,7 @@ import dev.dukequeue.JobContext;
 import dev.dukequeue.JobHandler;
 import dev.dukequeue.PermanentJobException;
 import dev.dukequeue.engine.config.EngineConfig;
-import dev.dukequeue.engine.demo.DemoHandler;
+import dev.dukequeue.engine.config.DemoHandler;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Dependent;

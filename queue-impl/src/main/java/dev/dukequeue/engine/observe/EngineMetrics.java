@@ -66,6 +66,9 @@ public class EngineMetrics {
                 .withUnit(MetricUnits.SECONDS).withDescription(description).build(), tags));
     }
 
+    private static final String REJECTED = "dukequeue_backpressure_rejected";
+    private static final String REJECTED_DESCRIPTION = "submissions refused because the queue was full";
+
     /** Tags are made once per queue: a Tag checks its name against a pattern when it is made (every claim and outcome). */
     private static final Map<String, Tag> QUEUE_TAGS = new ConcurrentHashMap<>();
 
@@ -165,7 +168,16 @@ public class EngineMetrics {
     }
 
     public void rejected(String queue) {
-        count("dukequeue_backpressure_rejected", "submissions refused because the queue was full", 1, queue(queue));
+        count(REJECTED, REJECTED_DESCRIPTION, 1, queue(queue));
+    }
+
+    /**
+     * @return submissions refused for {@code queue} since this node started (the counter of {@link #rejected}, which
+     *         the queue listing shows next to the limit)
+     */
+    public long rejectedCount(String queue) {
+        Counter c = counters.get(key(REJECTED, queue(queue)));
+        return c == null ? 0 : c.getCount();
     }
 
     public void recurringFired(String schedule) {

@@ -9,7 +9,6 @@ import dev.dukequeue.engine.store.DatabaseGuard;
 import dev.dukequeue.engine.store.FiredJob;
 import dev.dukequeue.engine.store.JdbcJobStore;
 import dev.dukequeue.engine.store.ScheduleDefinition;
-import dev.dukequeue.engine.store.ScheduleState;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
@@ -191,29 +190,14 @@ public class RecurringJobs {
     }
 
     /**
-     * A recurring job for operators: its definition on this node and its shared state.
-     *
-     * @param nextRunAt the next instant it fires for (null before it is registered)
-     * @param lastRunAt the last instant it fired for, or null
-     * @param lastJobId the job of that instant, or null
+     * @return the recurring jobs this node defines, by name (the read model joins them with their shared state for
+     *         operators: {@code RecurringListing})
      */
-    public record View(String name, String cron, String zone, String type, String queue, java.time.Instant nextRunAt,
-            java.time.Instant lastRunAt, String lastJobId) {
-    }
-
-    /** @return the recurring jobs this node defines, with their next and last runs */
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
-    public List<View> views() {
-        Map<String, ScheduleState> states = new TreeMap<>();
-        database.call("reading schedules", () -> store.schedules()).forEach(s -> states.put(s.name(), s));
-        List<View> views = new ArrayList<>();
-        new TreeMap<>(definitions).forEach((name, e) -> {
-            ScheduleState st = states.get(name);
-            views.add(new View(name, e.job().cron(), e.job().zone().getId(), e.job().job().type(),
-                    e.job().job().queue(), st == null ? null : st.nextRunAt(), st == null ? null : st.lastRunAt(),
-                    st == null ? null : st.lastJobId()));
-        });
-        return views;
+    public java.util.SortedMap<String, RecurringJob> definitions() {
+        java.util.SortedMap<String, RecurringJob> jobs = new TreeMap<>();
+        definitions.forEach((name, e) -> jobs.put(name, e.job()));
+        return java.util.Collections.unmodifiableSortedMap(jobs);
     }
 
     /** @return jobs this node enqueued for recurring schedules since it started */

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
@@ -37,7 +36,6 @@ public class Backpressure {
     @Inject
     dev.dukequeue.engine.observe.EngineMetrics metrics;
 
-    private final Map<String, AtomicLong> rejected = new ConcurrentHashMap<>();
     private final Map<String, Long> lastWarning = new ConcurrentHashMap<>();
 
     /**
@@ -55,8 +53,7 @@ public class Backpressure {
                 incoming = newJobs(queue, requests); // a retry of an accepted job is no new load
             }
             if (waiting + incoming > limit) {
-                rejected.computeIfAbsent(queue, q -> new AtomicLong()).incrementAndGet();
-                metrics.rejected(queue);
+                metrics.rejected(queue); // also what the queue listing shows (EngineMetrics.rejectedCount)
                 throw new QueueFullException(queue, waiting, limit, RETRY_AFTER);
             }
             if (waiting + incoming > limit * config.warnRatio()) {
@@ -84,10 +81,5 @@ public class Backpressure {
             LOG.warning(() -> "queue '" + queue + "' backlog: " + waiting + " jobs waiting, limit " + limit
                     + "; submissions are refused past the limit");
         }
-    }
-
-    /** @return submissions refused per queue since this node started */
-    public Map<String, Long> rejectedByQueue() {
-        return rejected.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get()));
     }
 }

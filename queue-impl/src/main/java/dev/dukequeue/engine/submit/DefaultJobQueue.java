@@ -8,7 +8,7 @@ import dev.dukequeue.JobReceipt;
 import dev.dukequeue.JobRequest;
 import dev.dukequeue.JobView;
 import dev.dukequeue.PayloadTooLargeException;
-import dev.dukequeue.engine.admin.JobSearch;
+import dev.dukequeue.engine.read.JobSearch;
 import dev.dukequeue.engine.config.EngineConfig;
 import dev.dukequeue.engine.dispatch.Dispatcher;
 import dev.dukequeue.engine.job.JobEvent;

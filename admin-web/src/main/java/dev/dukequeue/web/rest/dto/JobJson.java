@@ -2,9 +2,9 @@ package dev.dukequeue.web.rest.dto;
 
 import dev.dukequeue.JobReceipt;
 import dev.dukequeue.JobView;
-import dev.dukequeue.engine.admin.AttemptPage;
-import dev.dukequeue.engine.admin.AttemptView;
-import dev.dukequeue.engine.admin.JobPage;
+import dev.dukequeue.engine.read.AttemptPage;
+import dev.dukequeue.engine.read.AttemptView;
+import dev.dukequeue.engine.read.JobPage;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;

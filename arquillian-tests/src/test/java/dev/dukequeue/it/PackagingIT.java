@@ -1,0 +1,86 @@
+package dev.dukequeue.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The demo handlers ({@code queue-demo}) travel in {@code dukequeue.war}, and so in the runnable jar and the
+ * integration tests' deployments, never in the EAR for a full server. Reads the archives the build made, nested
+ * archives included (no server).
+ */
+class PackagingIT {
+
+    private static final String DEMO_CLASS = "dev/dukequeue/demo/EchoHandler.class";
+    private static final String DEMO_BATCH_JOB = "META-INF/batch-jobs/dukequeue-demo-batch.xml";
+
+    @Test
+    void theWarCarriesTheDemoHandlers() throws IOException {
+        List<String> war = entries(Path.of(System.getProperty("dukequeue.war", "target/dukequeue.war")));
+        assertThat(war).anyMatch(e -> e.matches("WEB-INF/lib/queue-demo-[^/]*\\.jar!/" + DEMO_CLASS))
+                .anyMatch(e -> e.matches("WEB-INF/lib/queue-demo-[^/]*\\.jar!/" + DEMO_BATCH_JOB))
+                .anyMatch(e -> e.matches("WEB-INF/lib/queue-impl-[^/]*\\.jar!/dev/dukequeue/engine/config/"
+                        + "DemoHandler.class"));
+    }
+
+    @Test
+    void theRunnableJarCarriesTheDemoHandlers() throws IOException {
+        List<String> jar = entries(Path.of(System.getProperty("dukequeue.jar", "../admin-web/target/dukequeue.jar")));
+        assertThat(jar).anyMatch(e -> e.matches(".*dukequeue\\.war!/WEB-INF/lib/queue-demo-[^/]*\\.jar!/" + DEMO_CLASS));
+    }
+
+    @Test
+    void theEarHasNoDemoHandlers() throws IOException {
+        List<String> ear = entries(Path.of(System.getProperty("dukequeue.ear", "target/dukequeue.ear")));
+        // The engine's classes are seen inside the nested module: the check below looks where the demo could hide.
+        assertThat(ear).contains("queue-impl.jar!/dev/dukequeue/engine/config/DemoHandler.class",
+                "admin-web.war!/WEB-INF/classes/dev/dukequeue/web/rest/JobsResource.class");
+        assertThat(ear).noneMatch(e -> e.contains("queue-demo") || e.contains("dev/dukequeue/demo/")
+                || e.endsWith(DEMO_BATCH_JOB));
+    }
+
+    /**
+     * @return every entry of the archive, and of the web, enterprise and library archives in it, as
+     *         {@code outer!/inner} (the runnable jar's own Payara libraries are not opened)
+     */
+    private static List<String> entries(Path archive) throws IOException {
+        assertThat(archive).as("built by the package phase").isRegularFile();
+        List<String> names = new ArrayList<>();
+        try (InputStream in = Files.newInputStream(archive)) {
+            read(in, "", archive.toString().endsWith(".jar"), names);
+        }
+        return names;
+    }
+
+    private static void read(InputStream in, String prefix, boolean warsOnly, List<String> names) throws IOException {
+        ZipInputStream zip = new ZipInputStream(in);
+        for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+            String name = e.getName();
+            names.add(prefix + name);
+            boolean nested = warsOnly ? name.endsWith(".war")
+                    : name.endsWith(".jar") || name.endsWith(".war") || name.endsWith(".ear");
+            if (nested) {
+                read(new NonClosing(zip), prefix + name + "!/", false, names);
+            }
+        }
+    }
+
+    /** A nested archive's stream: reading it to its end must not close the outer one. */
+    private static final class NonClosing extends java.io.FilterInputStream {
+        NonClosing(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
