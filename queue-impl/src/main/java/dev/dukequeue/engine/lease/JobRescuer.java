@@ -2,7 +2,7 @@ package dev.dukequeue.engine.lease;
 
 import dev.dukequeue.engine.config.EngineConfig;
 import dev.dukequeue.engine.retry.BackoffPolicy;
-import dev.dukequeue.engine.store.DatabaseGuard;
+import dev.dukequeue.engine.database.DatabaseGuard;
 import dev.dukequeue.engine.store.JdbcJobStore;
 import dev.dukequeue.engine.store.RescuedJob;
 import jakarta.annotation.Resource;

@@ -5,10 +5,10 @@ import dev.dukequeue.engine.dispatch.Dispatcher;
 import dev.dukequeue.engine.dispatch.HandlerRegistry;
 import dev.dukequeue.engine.lease.JobRescuer;
 import dev.dukequeue.engine.retry.BackoffPolicy;
-import dev.dukequeue.engine.store.ConfiguredDataSource;
+import dev.dukequeue.engine.database.ConfiguredDataSource;
 import dev.dukequeue.engine.store.JdbcJobStore;
 import dev.dukequeue.engine.store.RescuedJob;
-import dev.dukequeue.engine.store.SchemaMigrator;
+import dev.dukequeue.engine.database.SchemaMigrator;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -89,7 +89,7 @@ public class EngineBootstrap {
     dev.dukequeue.engine.observe.EngineMetrics metrics;
 
     @Inject
-    dev.dukequeue.engine.store.DatabaseGuard database;
+    dev.dukequeue.engine.database.DatabaseGuard database;
 
     @Inject
     EngineStatus status;

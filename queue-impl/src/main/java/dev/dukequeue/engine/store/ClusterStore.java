@@ -1,5 +1,7 @@
 package dev.dukequeue.engine.store;
 
+import dev.dukequeue.engine.database.StoreException;
+import dev.dukequeue.engine.database.SqlDialect;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;

@@ -1,5 +1,8 @@
 package dev.dukequeue.engine.store;
 
+import dev.dukequeue.engine.database.JobNotifications;
+import dev.dukequeue.engine.database.SqlDialect;
+import dev.dukequeue.engine.database.StoreException;
 import dev.dukequeue.ErrorCategory;
 import dev.dukequeue.JobId;
 import dev.dukequeue.JobReceipt;

@@ -1,5 +1,6 @@
 package dev.dukequeue.engine.store;
 
+import dev.dukequeue.engine.database.SqlDialect;
 import java.util.Collections;
 
 /**
