@@ -16,7 +16,7 @@ import jakarta.servlet.annotation.WebListener;
  */
 @DataSourceDefinition(
         name = "java:app/jdbc/dukequeue",
-        className = "dev.dukequeue.engine.store.ConfiguredDataSource",
+        className = "dev.dukequeue.engine.database.ConfiguredDataSource",
         properties = {
             "fish.payara.is-connection-validation-required=true",
             "fish.payara.connection-validation-method=meta-data",

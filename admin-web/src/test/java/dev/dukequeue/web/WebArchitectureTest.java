@@ -37,9 +37,9 @@ class WebArchitectureTest {
     private static final Map<String, String> ALLOWED_ENGINE_NAMES = Map.of(
             "dev.dukequeue.engine.retention.RetentionHandler",
             "POST /jobs/purge submits the retention job by its handler's TYPE (a job like any other)",
-            "dev.dukequeue.engine.store.ConfiguredDataSource",
+            "dev.dukequeue.engine.database.ConfiguredDataSource",
             "MicroDataSource declares java:app/jdbc/dukequeue with it, by class name (@DataSourceDefinition)",
-            "dev.dukequeue.engine.store.BatchRepositoryDataSource",
+            "dev.dukequeue.engine.database.BatchRepositoryDataSource",
             "the runnable jar's post-boot commands make Payara's batch repository pool of it, by class name");
 
     @Test

@@ -9,7 +9,10 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** Package rules of the engine, after STYLE.md: SQL in the store only, the model free of infrastructure. */
+/**
+ * Package rules of the engine, after STYLE.md: SQL in the store and the database infrastructure only (statements in
+ * their catalogues: {@link SqlCatalogueTest}), the model free of infrastructure.
+ */
 class EngineArchitectureTest {
 
     private static final JavaClasses ENGINE = new ClassFileImporter()
@@ -18,11 +21,28 @@ class EngineArchitectureTest {
     @Test
     void onlyTheStoreTalksJdbc() {
         assertThat(ENGINE).as("classes imported").hasSizeGreaterThan(30);
-        noClasses().that().resideOutsideOfPackage("dev.dukequeue.engine.store..")
-                .and().resideOutsideOfPackage("dev.dukequeue.engine.lifecycle..")
-                .should().dependOnClassesThat().belongToAnyOf(java.sql.Connection.class, java.sql.Statement.class,
-                        java.sql.PreparedStatement.class, java.sql.ResultSet.class)
-                .because("every SQL statement lives in the store (lifecycle only hands the data source to the migrator)")
+        noClasses().that().resideOutsideOfPackages("dev.dukequeue.engine.store..", "dev.dukequeue.engine.database..")
+                .should().dependOnClassesThat().belongToAnyOf(java.sql.Statement.class,
+                        java.sql.PreparedStatement.class, java.sql.CallableStatement.class, java.sql.ResultSet.class,
+                        java.sql.DriverManager.class, java.sql.Driver.class)
+                .because("every SQL statement lives in the store or the database infrastructure")
+                .check(ENGINE);
+        noClasses().that().resideOutsideOfPackages("dev.dukequeue.engine.store..", "dev.dukequeue.engine.database..",
+                        "dev.dukequeue.engine.lifecycle..")
+                .should().dependOnClassesThat().belongToAnyOf(java.sql.Connection.class)
+                .because("connections are the store's and the database's (lifecycle only opens one at start-up to see"
+                        + " whether the database answers, Connection.isValid, no statement)")
+                .check(ENGINE);
+    }
+
+    @Test
+    void theDatabaseInfrastructureKnowsNothingOfJobs() {
+        noClasses().that().resideInAPackage("dev.dukequeue.engine.database..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.dukequeue.engine.store..",
+                        "dev.dukequeue.engine.job..", "dev.dukequeue.engine.dispatch..", "dev.dukequeue.engine.submit..",
+                        "dev.dukequeue.engine.lease..", "dev.dukequeue.engine.lifecycle..", "dev.dukequeue.engine.admin..",
+                        "dev.dukequeue.engine.schedule..", "dev.dukequeue.engine.retention..",
+                        "dev.dukequeue.engine.batch..")
                 .check(ENGINE);
     }
 
@@ -32,7 +52,7 @@ class EngineArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("dev.dukequeue.engine.store..",
                         "dev.dukequeue.engine.dispatch..", "dev.dukequeue.engine.submit..", "dev.dukequeue.engine.lease..",
                         "dev.dukequeue.engine.lifecycle..", "dev.dukequeue.engine.read..",
-                        "dev.dukequeue.engine.node..", "dev.dukequeue.engine.upkeep..")
+                        "dev.dukequeue.engine.node..", "dev.dukequeue.engine.upkeep..", "dev.dukequeue.engine.database..")
                 .check(ENGINE);
     }
 

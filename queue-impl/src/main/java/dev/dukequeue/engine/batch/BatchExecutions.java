@@ -4,7 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
-import dev.dukequeue.engine.store.BatchRepository;
+import dev.dukequeue.engine.database.BatchRepository;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**

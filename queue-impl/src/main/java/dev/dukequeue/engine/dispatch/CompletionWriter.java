@@ -1,8 +1,8 @@
 package dev.dukequeue.engine.dispatch;
 
-import dev.dukequeue.engine.store.DatabaseGuard;
+import dev.dukequeue.engine.database.DatabaseGuard;
 import dev.dukequeue.engine.store.JdbcJobStore;
-import dev.dukequeue.engine.store.LocalTransactions;
+import dev.dukequeue.engine.database.LocalTransactions;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import java.util.ArrayList;
 import java.util.List;

@@ -9,7 +9,7 @@ import dev.dukequeue.engine.job.JobEvent;
 import dev.dukequeue.engine.job.OutcomePolicy;
 import dev.dukequeue.engine.observe.EngineMetrics;
 import dev.dukequeue.engine.observe.JobLog;
-import dev.dukequeue.engine.store.DatabaseGuard;
+import dev.dukequeue.engine.database.DatabaseGuard;
 import dev.dukequeue.engine.store.Failure;
 import dev.dukequeue.engine.store.JdbcJobStore;
 import dev.dukequeue.engine.store.ReleaseOutcome;

@@ -2,7 +2,7 @@ package dev.dukequeue.engine.dispatch;
 
 import dev.dukequeue.InvalidJobRequestException;
 import dev.dukequeue.engine.job.Lease;
-import dev.dukequeue.engine.store.DatabaseGuard;
+import dev.dukequeue.engine.database.DatabaseGuard;
 import dev.dukequeue.engine.store.JdbcJobStore;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;

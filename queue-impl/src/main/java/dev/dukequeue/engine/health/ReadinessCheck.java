@@ -2,7 +2,7 @@ package dev.dukequeue.engine.health;
 
 import dev.dukequeue.engine.dispatch.Dispatcher;
 import dev.dukequeue.engine.node.EngineStatus;
-import dev.dukequeue.engine.store.DatabaseGuard;
+import dev.dukequeue.engine.database.DatabaseGuard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;

@@ -3,7 +3,7 @@ package dev.dukequeue.engine.lease;
 import dev.dukequeue.JobId;
 import dev.dukequeue.QueueUnavailableException;
 import dev.dukequeue.engine.job.Lease;
-import dev.dukequeue.engine.store.DatabaseGuard;
+import dev.dukequeue.engine.database.DatabaseGuard;
 import dev.dukequeue.engine.store.JdbcJobStore;
 import java.time.Duration;
 import java.util.List;

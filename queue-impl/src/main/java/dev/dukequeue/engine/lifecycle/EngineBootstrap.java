@@ -7,9 +7,9 @@ import dev.dukequeue.engine.node.NodeRegistry;
 import dev.dukequeue.engine.dispatch.Dispatcher;
 import dev.dukequeue.engine.dispatch.HandlerRegistry;
 import dev.dukequeue.engine.lease.StartupRecovery;
-import dev.dukequeue.engine.store.ConfiguredDataSource;
+import dev.dukequeue.engine.database.ConfiguredDataSource;
 import dev.dukequeue.engine.store.JdbcJobStore;
-import dev.dukequeue.engine.store.SchemaMigrator;
+import dev.dukequeue.engine.database.SchemaMigrator;
 import dev.dukequeue.engine.upkeep.Housekeeping;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -91,7 +91,7 @@ public class EngineBootstrap {
     dev.dukequeue.engine.observe.EngineMetrics metrics;
 
     @Inject
-    dev.dukequeue.engine.store.DatabaseGuard database;
+    dev.dukequeue.engine.database.DatabaseGuard database;
 
     @Inject
     EngineStatus status;

@@ -4,7 +4,7 @@ import dev.dukequeue.engine.config.EngineConfig;
 import dev.dukequeue.engine.observe.ActivityTally;
 import dev.dukequeue.engine.observe.EngineMetrics;
 import dev.dukequeue.engine.store.ClusterStore;
-import dev.dukequeue.engine.store.DatabaseGuard;
+import dev.dukequeue.engine.database.DatabaseGuard;
 import dev.dukequeue.engine.store.StatRow;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -2,7 +2,7 @@ package dev.dukequeue.engine.read;
 
 import dev.dukequeue.engine.config.EngineConfig;
 import dev.dukequeue.engine.store.ClusterStore;
-import dev.dukequeue.engine.store.DatabaseGuard;
+import dev.dukequeue.engine.database.DatabaseGuard;
 import dev.dukequeue.engine.store.NodeRecord;
 import dev.dukequeue.engine.store.StatRow;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -2,7 +2,7 @@ package dev.dukequeue.engine.read;
 
 import dev.dukequeue.RecurringJob;
 import dev.dukequeue.engine.schedule.RecurringJobs;
-import dev.dukequeue.engine.store.DatabaseGuard;
+import dev.dukequeue.engine.database.DatabaseGuard;
 import dev.dukequeue.engine.store.JdbcJobStore;
 import dev.dukequeue.engine.store.ScheduleState;
 import jakarta.enterprise.context.ApplicationScoped;

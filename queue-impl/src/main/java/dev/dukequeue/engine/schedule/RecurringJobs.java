@@ -5,7 +5,7 @@ import dev.dukequeue.JobRequest;
 import dev.dukequeue.RecurringJob;
 import dev.dukequeue.engine.config.EngineConfig;
 import dev.dukequeue.engine.dispatch.Dispatcher;
-import dev.dukequeue.engine.store.DatabaseGuard;
+import dev.dukequeue.engine.database.DatabaseGuard;
 import dev.dukequeue.engine.store.FiredJob;
 import dev.dukequeue.engine.store.JdbcJobStore;
 import dev.dukequeue.engine.store.ScheduleDefinition;

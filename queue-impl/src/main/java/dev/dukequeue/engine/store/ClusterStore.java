@@ -1,5 +1,7 @@
 package dev.dukequeue.engine.store;
 
+import dev.dukequeue.engine.database.StoreException;
+import dev.dukequeue.engine.database.SqlDialect;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
@@ -21,7 +23,7 @@ import javax.sql.DataSource;
 /**
  * The cluster tables ({@code dq_node}, {@code dq_stat}): node heartbeats and activity over time, written by each node
  * for its own rows only and read by the admin UI. Every method runs in a transaction of its own (in the container) and
- * uses the database clock, so nodes with skewed clocks still line up.
+ * uses the database clock, so nodes with skewed clocks still line up. Its statements are in {@link ClusterSql}.
  *
  * <p>Thread-safe: it holds no state but its data source and lazily detected dialect.
  */
@@ -33,7 +35,7 @@ public class ClusterStore {
     @Resource(lookup = "java:app/jdbc/dukequeue")
     private DataSource dataSource;
 
-    private volatile Sql sql;
+    private volatile ClusterSql sql;
 
     /** For the container. */
     public ClusterStore() {
@@ -44,35 +46,6 @@ public class ClusterStore {
         this.dataSource = dataSource;
     }
 
-    /** The statements, rendered once for the dialect. */
-    private static final class Sql {
-        final String touchNode;
-        final String insertNode;
-        final String selectNodes;
-        final String runningByOwner = "SELECT lease_owner, COUNT(*) FROM dq_job WHERE state = 'RUNNING' GROUP BY lease_owner";
-        final String insertStat = "INSERT INTO dq_stat (node, sampled_at, queue, submitted, completed, failed,"
-                + " dead_lettered, waiting, running) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-        final String databaseTime;
-        final String selectStatsSince = "SELECT node, sampled_at, queue, submitted, completed, failed, dead_lettered,"
-                + " waiting, running FROM dq_stat WHERE sampled_at >= ? ORDER BY sampled_at";
-        final String deleteOldStats;
-        final String deleteOldNodes;
-        final String smallestAliveName;
-
-        Sql(SqlDialect d) {
-            String now = d.now();
-            touchNode = "UPDATE dq_node SET phase = ?, workers = ?, heartbeat_at = " + now + " WHERE owner = ?";
-            insertNode = "INSERT INTO dq_node (owner, name, phase, workers, started_at, heartbeat_at) VALUES (?, ?, ?, ?, "
-                    + now + ", " + now + ")";
-            selectNodes = "SELECT owner, name, phase, workers, started_at, heartbeat_at FROM dq_node ORDER BY name, started_at";
-            databaseTime = "SELECT " + now;
-            deleteOldStats = "DELETE FROM dq_stat WHERE sampled_at < " + d.plusMillisParam(now);
-            deleteOldNodes = "DELETE FROM dq_node WHERE heartbeat_at < " + d.plusMillisParam(now);
-            smallestAliveName = "SELECT MIN(name) FROM dq_node WHERE phase <> 'STOPPED' AND heartbeat_at >= "
-                    + d.plusMillisParam(now);
-        }
-    }
-
     /**
      * Records this node's heartbeat: its row's phase, workers and heartbeat time, created at the first beat.
      *
@@ -80,7 +53,7 @@ public class ClusterStore {
      */
     public void heartbeat(String owner, String name, String phase, int workers) {
         try (Connection c = dataSource.getConnection()) {
-            Sql q = sql(c);
+            ClusterSql q = sql(c);
             try (PreparedStatement ps = c.prepareStatement(q.touchNode)) {
                 ps.setString(1, phase);
                 ps.setInt(2, workers);
@@ -106,7 +79,7 @@ public class ClusterStore {
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public Nodes nodes() {
         try (Connection c = dataSource.getConnection()) {
-            Sql q = sql(c);
+            ClusterSql q = sql(c);
             Instant now = now(c, q);
             Map<String, Long> running = new HashMap<>();
             try (PreparedStatement ps = c.prepareStatement(q.runningByOwner); ResultSet rs = ps.executeQuery()) {
@@ -163,7 +136,7 @@ public class ClusterStore {
             return;
         }
         try (Connection c = dataSource.getConnection()) {
-            Sql q = sql(c);
+            ClusterSql q = sql(c);
             Timestamp at = Timestamp.from(now(c, q));
             try (PreparedStatement ps = c.prepareStatement(q.insertStat)) {
                 for (StatRow r : rows) {
@@ -192,7 +165,7 @@ public class ClusterStore {
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public Stats stats(long windowMs) {
         try (Connection c = dataSource.getConnection()) {
-            Sql q = sql(c);
+            ClusterSql q = sql(c);
             Instant now = now(c, q);
             List<StatRow> rows = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(q.selectStatsSince)) {
@@ -222,7 +195,7 @@ public class ClusterStore {
      */
     public int forget(long statsAgeMs, long nodeAgeMs) {
         try (Connection c = dataSource.getConnection()) {
-            Sql q = sql(c);
+            ClusterSql q = sql(c);
             int n;
             try (PreparedStatement ps = c.prepareStatement(q.deleteOldStats)) {
                 ps.setLong(1, -statsAgeMs);
@@ -238,17 +211,17 @@ public class ClusterStore {
         }
     }
 
-    private static Instant now(Connection c, Sql q) throws SQLException {
+    private static Instant now(Connection c, ClusterSql q) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(q.databaseTime); ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getTimestamp(1).toInstant();
         }
     }
 
-    private Sql sql(Connection c) throws SQLException {
-        Sql q = sql;
+    private ClusterSql sql(Connection c) throws SQLException {
+        ClusterSql q = sql;
         if (q == null) {
-            q = new Sql(SqlDialect.of(c));
+            q = new ClusterSql(SqlDialect.of(c));
             sql = q;
         }
         return q;

@@ -31,6 +31,8 @@ import java.util.logging.Logger;
 final class Dependencies {
 
     private static final Logger LOG = Logger.getLogger(Dependencies.class.getName());
+    /** The expiry's warning keeps the category it had when the store was one class. */
+    private static final Logger STORE_LOG = Logger.getLogger(JdbcJobStore.class.getName());
     static final String UNSATISFIABLE = "dependency not satisfiable: ";
 
     private Dependencies() {
@@ -226,5 +228,40 @@ final class Dependencies {
             }
         }
         return changed;
+    }
+
+    /** See {@link JdbcJobStore#expirePending}. */
+    static List<JobId> expirePending(Connection c, JobSql q, int limit) throws SQLException {
+        List<String[]> expired = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(q.selectExpiredPending)) {
+            ps.setInt(1, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    expired.add(new String[] {rs.getString(1), java.time.Duration.ofMillis(rs.getLong(2)).toString()});
+                }
+            }
+        }
+        List<JobId> ended = new ArrayList<>();
+        JobState target = JobTransitions.target(JobState.PENDING, JobEvent.DEPENDENCY_FAILED);
+        for (String[] e : expired) {
+            Map<String, JobState> deps = Dependencies.dependencyStates(c, q, e[0]);
+            List<String> waitingFor = deps.entrySet().stream().filter(d -> d.getValue() != JobState.COMPLETED)
+                    .map(d -> d.getKey() + " (" + d.getValue() + ")").toList();
+            String reason = Dependencies.UNSATISFIABLE + "lifetime " + e[1] + " ran out while waiting for "
+                    + String.join(", ", waitingFor);
+            try (PreparedStatement ps = c.prepareStatement(q.dependencyUnsatisfiable)) {
+                ps.setString(1, target.name());
+                ps.setString(2, reason.length() > 2000 ? reason.substring(0, 2000) : reason);
+                ps.setString(3, e[0]);
+                if (ps.executeUpdate() == 0) {
+                    continue;
+                }
+            }
+            STORE_LOG.warning(() -> "Dependency not satisfiable: job " + e[0] + " -> " + target + "; its " + reason);
+            JobId id = JobId.parse(e[0]);
+            ended.add(id);
+            Dependencies.unsatisfiable(c, q, id, target);
+        }
+        return ended;
     }
 }

@@ -1,10 +1,14 @@
 package dev.dukequeue.engine.store;
 
+import dev.dukequeue.engine.database.JobNotifications;
+import dev.dukequeue.engine.database.SqlDialect;
 import java.util.Collections;
 
 /**
- * Every native statement of the engine, named, rendered once per dialect. {@code {now}} is the database clock;
- * {@code {now+?ms}} is the database clock plus a bound number of milliseconds. Only {@link JdbcJobStore} uses them.
+ * Every native statement on the queue's job, queue and schedule tables, named, rendered once per dialect (the cluster
+ * tables' are in {@link ClusterSql}, the infrastructure's in {@code database.DatabaseSql}). {@code {now}} is the
+ * database clock; {@code {now+?ms}} is the database clock plus a bound number of milliseconds. Only the store's
+ * statement classes use them; {@code SqlCatalogueTest} fails when a statement is written anywhere else.
  *
  * <p>Every statement that moves a job out of RUNNING carries the lease fence
  * {@code AND state = 'RUNNING' AND lease_token = ?}; its caller checks the affected-row count.
@@ -17,7 +21,7 @@ final class JobSql {
     private static final String NOT_PAUSED = " AND queue NOT IN (SELECT name FROM dq_queue WHERE paused = TRUE)";
     /**
      * PostgreSQL: the claim's commit does not wait for its WAL to reach the disk ({@code SET LOCAL}: this transaction
-     * only; the server's {@code synchronous_commit} stays on for everything else). Why that is safe: {@link JdbcJobStore}.
+     * only; the server's {@code synchronous_commit} stays on for everything else). Why that is safe: {@link Claims}.
      */
     private static final String CLAIM_COMMIT_WITHOUT_FLUSH = "set_config('synchronous_commit', 'off', true)";
     private static final String CLAIM_COLUMNS =
@@ -37,6 +41,12 @@ final class JobSql {
     final String selectDependencyTargetsPrefix;
     final String countDependentsPrefix;
     final String insertDependency;
+    /** Ends {@link #countDependentsPrefix} after its {@code IN} placeholder list. */
+    final String countDependentsSuffix = " GROUP BY depends_on";
+    /** PostgreSQL: sent in a submission's transaction, delivered at commit to every node's listener. */
+    final String notifyStored = "NOTIFY " + JobNotifications.CHANNEL;
+    /** Which idempotency keys exist in a queue ({@code IN} placeholder list appended). */
+    final String selectExistingKeysPrefix = "SELECT idempotency_key FROM dq_job WHERE queue = ? AND idempotency_key IN ";
     /** One of the job's dependencies completed: count it down, and schedule the job when it was the last. */
     final String dependencyCompleted;
     final String selectPendingDependents;
@@ -63,6 +73,10 @@ final class JobSql {
     final String claimReturningSuffix;
     /** A claim condition: no queue has a cluster-wide limit (the claim's own statement checks it). */
     final String noQueueLimited = " AND NOT EXISTS (SELECT 1 FROM dq_queue WHERE max_running IS NOT NULL)";
+    /** A claim condition: one limited queue. */
+    final String inQueue = " AND queue = ?";
+    /** A claim condition: none of the limited queues ({@code IN} placeholder list appended). */
+    final String notInQueuesPrefix = " AND queue NOT IN ";
     /**
      * PostgreSQL: completes a batch from three arrays (ids, lease tokens, results), each row fenced; returns the id and
      * token of each row written (a batch may hold a stale attempt's outcome next to the job's current one), and whether
@@ -120,6 +134,8 @@ final class JobSql {
     final String selectSchedules;
     final String countWaiting;
     final String countActive;
+    /** Retention: deletes finished jobs, re-checking state and finish time ({@code IN} placeholder list appended). */
+    final String purgePrefix = "DELETE FROM dq_job WHERE state = ? AND finished_at < ? AND id IN ";
 
     JobSql(SqlDialect d) {
         this.dialect = d;
@@ -247,6 +263,43 @@ final class JobSql {
         countWaiting = "SELECT COUNT(*) FROM dq_job WHERE queue = ? AND state IN ('SCHEDULED', 'PENDING')";
         countActive = "SELECT queue, state, COUNT(*) FROM dq_job WHERE state IN ('PENDING', 'SCHEDULED', 'RUNNING')"
                 + " GROUP BY queue, state";
+    }
+
+    /**
+     * Retention: the next finished jobs of a state finished before a cutoff, oldest first, optionally of one queue and
+     * after a keyset position (finish time, id). Parameters: state, cutoff, [queue], [finished_at, finished_at, id],
+     * limit.
+     */
+    String selectPurgeCandidates(boolean byQueue, boolean afterPosition) {
+        StringBuilder select = new StringBuilder("SELECT id, finished_at FROM dq_job WHERE state = ? AND finished_at < ?");
+        if (byQueue) {
+            select.append(" AND queue = ?");
+        }
+        if (afterPosition) {
+            select.append(" AND (finished_at > ? OR (finished_at = ? AND id > ?))");
+        }
+        return select.append(" ORDER BY finished_at, id LIMIT ?").toString();
+    }
+
+    /**
+     * A bulk re-drive's selection: the ids of finished jobs of a state, oldest first (dependencies before their
+     * dependents). Parameters: state, [queue], [type], [finished from], [finished to], limit.
+     */
+    String selectForRedrive(boolean byQueue, boolean byType, boolean finishedFrom, boolean finishedTo) {
+        StringBuilder select = new StringBuilder("SELECT id FROM dq_job WHERE state = ?");
+        if (byQueue) {
+            select.append(" AND queue = ?");
+        }
+        if (byType) {
+            select.append(" AND type = ?");
+        }
+        if (finishedFrom) {
+            select.append(" AND finished_at >= ?");
+        }
+        if (finishedTo) {
+            select.append(" AND finished_at < ?");
+        }
+        return select.append(" ORDER BY seq LIMIT ?").toString();
     }
 
     /** @return {@code (?, ?, ...)} with {@code n} placeholders */

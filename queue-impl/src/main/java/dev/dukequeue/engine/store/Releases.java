@@ -30,7 +30,7 @@ final class Releases {
             ps.setString(2, lease.token());
             ps.setInt(3, maxReleases);
             if (ps.executeUpdate() > 0) {
-                JdbcJobStore.recordEndedAttempt(c, q, lease.jobId(), lease.owner(), lease.runNo(), 1,
+                Outcomes.recordEndedAttempt(c, q, lease.jobId(), lease.owner(), lease.runNo(), 1,
                         Failure.observed(AttemptOutcome.RELEASED, ErrorCategory.SYSTEM, reason));
                 return ReleaseOutcome.RELEASED;
             }
@@ -62,7 +62,7 @@ final class Releases {
             ps.executeUpdate(); // under the row lock taken above: the fence holds
         }
         // The row lock is ours, so the fence cannot fail here; checking it keeps the rule uniform.
-        if (!JdbcJobStore.leaveRunning(c, q, lease.jobId(), lease.owner(), lease.token(), lease.runNo(), event,
+        if (!Outcomes.leaveRunning(c, q, lease.jobId(), lease.owner(), lease.token(), lease.runNo(), event,
                 Failure.observed(AttemptOutcome.RELEASED, ErrorCategory.SYSTEM, message),
                 backoffMs.applyAsLong(attempt))) {
             return ReleaseOutcome.LEASE_LOST;

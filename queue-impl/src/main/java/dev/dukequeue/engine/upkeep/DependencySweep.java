@@ -1,7 +1,7 @@
 package dev.dukequeue.engine.upkeep;
 
 import dev.dukequeue.QueueUnavailableException;
-import dev.dukequeue.engine.store.DatabaseGuard;
+import dev.dukequeue.engine.database.DatabaseGuard;
 import dev.dukequeue.engine.store.JdbcJobStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

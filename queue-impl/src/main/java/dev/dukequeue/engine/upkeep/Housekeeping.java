@@ -4,7 +4,7 @@ import dev.dukequeue.engine.config.EngineConfig;
 import dev.dukequeue.engine.lease.JobRescuer;
 import dev.dukequeue.engine.node.NodeRegistry;
 import dev.dukequeue.engine.observe.EngineMetrics;
-import dev.dukequeue.engine.store.DatabaseGuard;
+import dev.dukequeue.engine.database.DatabaseGuard;
 import dev.dukequeue.engine.store.JdbcJobStore;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;

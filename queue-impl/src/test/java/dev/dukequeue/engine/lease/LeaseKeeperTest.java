@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.dukequeue.JobId;
 import dev.dukequeue.engine.job.Lease;
-import dev.dukequeue.engine.store.DatabaseGuard;
+import dev.dukequeue.engine.database.DatabaseGuard;
 import dev.dukequeue.engine.store.JdbcJobStore;
 import java.time.Duration;
 import java.util.ArrayList;

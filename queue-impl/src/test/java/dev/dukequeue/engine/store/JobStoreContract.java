@@ -1,5 +1,6 @@
 package dev.dukequeue.engine.store;
 
+import dev.dukequeue.engine.database.SchemaMigrator;
 import static dev.dukequeue.engine.store.JobFixtures.TYPE;
 import static dev.dukequeue.engine.store.JobFixtures.aJob;
 import static org.assertj.core.api.Assertions.assertThat;

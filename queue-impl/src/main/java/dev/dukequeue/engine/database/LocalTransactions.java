@@ -1,4 +1,4 @@
-package dev.dukequeue.engine.store;
+package dev.dukequeue.engine.database;
 
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
@@ -12,7 +12,7 @@ import javax.sql.DataSource;
 
 /**
  * Local JDBC transactions for the dispatcher's two hot paths, the claim and the completion batch, on the container's
- * own connection pool: {@link #inTransaction} takes a connection, turns auto-commit off, lets a {@link JdbcJobStore}
+ * own connection pool: {@link #inTransaction} takes a connection, turns auto-commit off, lets a store ({@code JdbcJobStore})
  * built on this data source do its work on that one connection (every {@code getConnection()} inside returns it), and
  * commits, or rolls back when the work throws; {@link #withAutoCommit} hands the store a connection in auto-commit mode
  * (a claim is then one statement, or a local transaction the store begins and commits itself).
@@ -59,7 +59,7 @@ public final class LocalTransactions implements DataSource {
 
     /**
      * Runs the work on one connection in auto-commit mode: each statement is its own transaction, and a store method
-     * that needs more than one statement in a transaction begins and commits it itself ({@link JdbcJobStore#claim}).
+     * that needs more than one statement in a transaction begins and commits it itself ({@code JdbcJobStore.claim}).
      */
     public <T> T withAutoCommit(Supplier<T> work) {
         return onBoundConnection(true, c -> work.get());

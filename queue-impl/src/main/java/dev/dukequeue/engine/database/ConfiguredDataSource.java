@@ -1,4 +1,4 @@
-package dev.dukequeue.engine.store;
+package dev.dukequeue.engine.database;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.dukequeue.engine.store;
+package dev.dukequeue.engine.database;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,13 +31,9 @@ public final class SchemaMigrator {
     private static final Logger LOG = Logger.getLogger(SchemaMigrator.class.getName());
 
     /** Every migration, in order. A new one is appended here and added for each dialect. */
-    static final List<String> MIGRATIONS = List.of("V1__jobs.sql", "V2__lease_losses.sql", "V3__queues.sql", "V4__flow_control.sql",
+    public static final List<String> MIGRATIONS = List.of("V1__jobs.sql", "V2__lease_losses.sql", "V3__queues.sql", "V4__flow_control.sql",
             "V5__checkpoints.sql", "V6__cluster.sql", "V7__lean_indexes.sql", "V8__claim_indexes.sql",
             "V9__attempt_history.sql", "V10__running_off_seq_index.sql", "V11__release_count.sql");
-
-    private static final String HISTORY_DDL = "CREATE TABLE IF NOT EXISTS dq_schema_history ("
-            + "version INTEGER NOT NULL PRIMARY KEY, description VARCHAR(200) NOT NULL, checksum VARCHAR(64) NOT NULL,"
-            + " installed_at TIMESTAMP NOT NULL)";
 
     private final DataSource dataSource;
 
@@ -72,7 +68,7 @@ public final class SchemaMigrator {
     private int migrate(Connection c, SqlDialect dialect) throws SQLException {
         c.setAutoCommit(true);
         try (Statement s = c.createStatement()) {
-            s.execute(HISTORY_DDL);
+            s.execute(DatabaseSql.CREATE_SCHEMA_HISTORY);
         }
         Map<Integer, String> applied = appliedChecksums(c);
         int count = 0;
@@ -105,9 +101,7 @@ public final class SchemaMigrator {
             for (String statement : statements(text)) {
                 s.execute(statement);
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO dq_schema_history (version, description, checksum, installed_at)"
-                            + " VALUES (?, ?, ?, CURRENT_TIMESTAMP)")) {
+            try (PreparedStatement ps = c.prepareStatement(DatabaseSql.INSERT_SCHEMA_HISTORY)) {
                 ps.setInt(1, version);
                 ps.setString(2, file);
                 ps.setString(3, checksum);
@@ -127,7 +121,7 @@ public final class SchemaMigrator {
     private static Map<Integer, String> appliedChecksums(Connection c) throws SQLException {
         Map<Integer, String> applied = new LinkedHashMap<>();
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT version, checksum FROM dq_schema_history ORDER BY version")) {
+             ResultSet rs = s.executeQuery(DatabaseSql.SELECT_SCHEMA_HISTORY)) {
             while (rs.next()) {
                 applied.put(rs.getInt(1), rs.getString(2));
             }

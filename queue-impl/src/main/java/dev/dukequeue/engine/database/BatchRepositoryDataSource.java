@@ -1,4 +1,4 @@
-package dev.dukequeue.engine.store;
+package dev.dukequeue.engine.database;
 
 /**
  * The data source of Payara's Jakarta Batch job repository in the runnable jar (a server-level pool created by its

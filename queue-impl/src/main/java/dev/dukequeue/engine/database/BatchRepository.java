@@ -1,4 +1,4 @@
-package dev.dukequeue.engine.store;
+package dev.dukequeue.engine.database;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -31,17 +31,12 @@ public final class BatchRepository {
             DataSource repository = (DataSource) new InitialContext().lookup(lookup);
             try (Connection c = repository.getConnection()) {
                 int changed;
-                try (PreparedStatement ps = c.prepareStatement("UPDATE " + prefix + "EXECUTIONINSTANCEDATA"
-                        + " SET batchstatus = 'FAILED', exitstatus = ?, endtime = CURRENT_TIMESTAMP,"
-                        + " updatetime = CURRENT_TIMESTAMP WHERE jobexecid = ?"
-                        + " AND batchstatus IN ('STARTING', 'STARTED', 'STOPPING')")) {
+                try (PreparedStatement ps = c.prepareStatement(DatabaseSql.markExecutionFailed(prefix))) {
                     ps.setString(1, reason.length() > 500 ? reason.substring(0, 500) : reason);
                     ps.setLong(2, execution);
                     changed = ps.executeUpdate();
                 }
-                try (PreparedStatement ps = c.prepareStatement("UPDATE " + prefix + "STEPEXECUTIONINSTANCEDATA"
-                        + " SET batchstatus = 'FAILED', exitstatus = 'FAILED' WHERE jobexecid = ?"
-                        + " AND batchstatus IN ('STARTING', 'STARTED', 'STOPPING')")) {
+                try (PreparedStatement ps = c.prepareStatement(DatabaseSql.markStepsFailed(prefix))) {
                     ps.setLong(1, execution);
                     ps.executeUpdate();
                 }

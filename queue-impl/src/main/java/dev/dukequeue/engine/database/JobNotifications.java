@@ -1,4 +1,4 @@
-package dev.dukequeue.engine.store;
+package dev.dukequeue.engine.database;
 
 import java.lang.reflect.Array;
 import java.lang.reflect.Method;
@@ -17,14 +17,14 @@ import javax.sql.DataSource;
  */
 public final class JobNotifications implements AutoCloseable {
 
-    static final String CHANNEL = "dukequeue_jobs";
+    public static final String CHANNEL = "dukequeue_jobs";
 
     private final DataSource dataSource;
     private Connection connection;
     private Object pg;
     private Method getNotifications;
 
-    JobNotifications(DataSource dataSource) {
+    public JobNotifications(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
@@ -55,7 +55,7 @@ public final class JobNotifications implements AutoCloseable {
             Class<?> type = Class.forName("org.postgresql.PGConnection", false, c.getClass().getClassLoader());
             Object unwrapped = c.unwrap(type);
             try (Statement s = c.createStatement()) {
-                s.execute("LISTEN " + CHANNEL);
+                s.execute(DatabaseSql.LISTEN);
             }
             getNotifications = type.getMethod("getNotifications", int.class);
             pg = unwrapped;

@@ -1,4 +1,4 @@
-package dev.dukequeue.engine.store;
+package dev.dukequeue.engine.database;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -13,50 +13,50 @@ public enum SqlDialect {
 
     POSTGRESQL("postgresql") {
         @Override
-        String now() {
+        public String now() {
             // The statement's time, not the transaction's (CURRENT_TIMESTAMP): a claim whose transaction began before
             // a completion committed must not record a start earlier than that completion's end.
             return "statement_timestamp()";
         }
 
         @Override
-        String plusMillisParam(String timestamp) {
+        public String plusMillisParam(String timestamp) {
             return "(" + timestamp + " + CAST(? AS DOUBLE PRECISION) * INTERVAL '1 millisecond')";
         }
 
         @Override
-        boolean claimsWithReturning() {
+        public boolean claimsWithReturning() {
             return true;
         }
 
         @Override
         void lockMigrations(Connection c) throws SQLException {
             try (Statement s = c.createStatement()) {
-                s.execute("SELECT pg_advisory_lock(" + MIGRATION_LOCK_ID + ")");
+                s.execute(DatabaseSql.POSTGRESQL_LOCK_MIGRATIONS);
             }
         }
 
         @Override
         void unlockMigrations(Connection c) throws SQLException {
             try (Statement s = c.createStatement()) {
-                s.execute("SELECT pg_advisory_unlock(" + MIGRATION_LOCK_ID + ")");
+                s.execute(DatabaseSql.POSTGRESQL_UNLOCK_MIGRATIONS);
             }
         }
     },
 
     H2("h2") {
         @Override
-        String now() {
+        public String now() {
             return "CURRENT_TIMESTAMP";
         }
 
         @Override
-        String plusMillisParam(String timestamp) {
+        public String plusMillisParam(String timestamp) {
             return "DATEADD(MILLISECOND, CAST(? AS BIGINT), " + timestamp + ")";
         }
 
         @Override
-        boolean claimsWithReturning() {
+        public boolean claimsWithReturning() {
             return false;
         }
 
@@ -74,24 +74,24 @@ public enum SqlDialect {
 
     MARIADB("mariadb") {
         @Override
-        String now() {
+        public String now() {
             return "UTC_TIMESTAMP(6)"; // DATETIME columns hold UTC whatever the session's time zone
         }
 
         @Override
-        String plusMillisParam(String timestamp) {
+        public String plusMillisParam(String timestamp) {
             return "TIMESTAMPADD(MICROSECOND, CAST(? AS SIGNED) * 1000, " + timestamp + ")";
         }
 
         @Override
-        boolean claimsWithReturning() {
+        public boolean claimsWithReturning() {
             return false;
         }
 
         @Override
         void lockMigrations(Connection c) throws SQLException {
             try (Statement s = c.createStatement();
-                 var rs = s.executeQuery("SELECT GET_LOCK('dukequeue.migrate', 120)")) {
+                 var rs = s.executeQuery(DatabaseSql.MARIADB_LOCK_MIGRATIONS)) {
                 if (!rs.next() || rs.getInt(1) != 1) {
                     throw new SQLException("could not take the migration lock 'dukequeue.migrate' within 120 s");
                 }
@@ -101,13 +101,10 @@ public enum SqlDialect {
         @Override
         void unlockMigrations(Connection c) throws SQLException {
             try (Statement s = c.createStatement()) {
-                s.execute("SELECT RELEASE_LOCK('dukequeue.migrate')");
+                s.execute(DatabaseSql.MARIADB_UNLOCK_MIGRATIONS);
             }
         }
     };
-
-    /** Arbitrary but fixed: the advisory lock key PostgreSQL nodes serialise migrations on. */
-    private static final long MIGRATION_LOCK_ID = 0x44756b6551L;
 
     private final String folder;
 
@@ -121,24 +118,24 @@ public enum SqlDialect {
     }
 
     /** @return the SQL expression for the database's current time (used for every lease and due time) */
-    abstract String now();
+    public abstract String now();
 
     /** @return SQL adding one bound parameter of milliseconds to {@code timestamp} */
-    abstract String plusMillisParam(String timestamp);
+    public abstract String plusMillisParam(String timestamp);
 
     /** @return a bound parameter typed as a 64-bit integer (so that {@code ? IS NULL} has a type everywhere) */
-    String bigintParam() {
+    public String bigintParam() {
         return this == MARIADB ? "CAST(? AS SIGNED)" : "CAST(? AS BIGINT)";
     }
 
     /** @return true if the exception is a unique-key violation (the transaction stays usable on H2 and MariaDB) */
-    static boolean isUniqueViolation(SQLException e) {
+    public static boolean isUniqueViolation(SQLException e) {
         return "23505".equals(e.getSQLState()) || e.getErrorCode() == 1062
                 || ("23000".equals(e.getSQLState()) && e.getMessage() != null && e.getMessage().contains("Duplicate"));
     }
 
     /** @return true if a claim can select, lock and update in one statement that returns the rows */
-    abstract boolean claimsWithReturning();
+    public abstract boolean claimsWithReturning();
 
     abstract void lockMigrations(Connection c) throws SQLException;
 

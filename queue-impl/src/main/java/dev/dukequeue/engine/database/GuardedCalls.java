@@ -1,4 +1,4 @@
-package dev.dukequeue.engine.store;
+package dev.dukequeue.engine.database;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.temporal.ChronoUnit;
@@ -10,7 +10,7 @@ import org.eclipse.microprofile.faulttolerance.Retry;
  * The MicroProfile Fault Tolerance policy around the database, applied by the container's interceptors. One method,
  * so one circuit breaker for every store operation that runs in a transaction of its own: a failing database opens it
  * whichever operation notices first. Tune through MicroProfile Config, for example
- * {@code dev.dukequeue.engine.store.GuardedCalls/call/CircuitBreaker/delay=10000}.
+ * {@code dev.dukequeue.engine.database.GuardedCalls/call/CircuitBreaker/delay=10000}.
  *
  * <p>Only {@link DatabaseGuard} calls this.
  */

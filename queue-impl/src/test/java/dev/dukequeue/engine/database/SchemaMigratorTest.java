@@ -1,4 +1,4 @@
-package dev.dukequeue.engine.store;
+package dev.dukequeue.engine.database;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
