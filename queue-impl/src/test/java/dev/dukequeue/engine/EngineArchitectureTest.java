@@ -40,8 +40,8 @@ class EngineArchitectureTest {
         noClasses().that().resideInAPackage("dev.dukequeue.engine.database..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.dukequeue.engine.store..",
                         "dev.dukequeue.engine.job..", "dev.dukequeue.engine.dispatch..", "dev.dukequeue.engine.submit..",
-                        "dev.dukequeue.engine.lease..", "dev.dukequeue.engine.lifecycle..", "dev.dukequeue.engine.admin..",
-                        "dev.dukequeue.engine.schedule..", "dev.dukequeue.engine.retention..",
+                        "dev.dukequeue.engine.lease..", "dev.dukequeue.engine.lifecycle..", "dev.dukequeue.engine.read..",
+                        "dev.dukequeue.engine.upkeep..", "dev.dukequeue.engine.schedule..", "dev.dukequeue.engine.retention..",
                         "dev.dukequeue.engine.batch..")
                 .check(ENGINE);
     }

@@ -37,6 +37,11 @@ public class DatabaseGuard {
     @Inject
     dev.dukequeue.engine.observe.EngineMetrics metrics;
 
+    /** This node's wall clock: it only stamps when the circuit opened (reported by readiness and the log). */
+    @Inject
+    @dev.dukequeue.engine.config.EngineClock
+    java.time.Clock clock = java.time.Clock.systemUTC();
+
     private volatile Instant openSince;
     /** Until when (System.nanoTime) the database is taken as out of disk space; 0: it is not. */
     private volatile long diskFullUntilNanos;
@@ -125,7 +130,7 @@ public class DatabaseGuard {
 
     private void succeeded() {
         if (openSince != null) {
-            LOG.info(() -> "database reachable again after " + Duration.between(openSince, Instant.now()).toSeconds()
+            LOG.info(() -> "database reachable again after " + Duration.between(openSince, clock.instant()).toSeconds()
                     + " s; circuit closed, claiming and submissions resume");
         }
         openSince = null;
@@ -133,7 +138,7 @@ public class DatabaseGuard {
 
     private void opened() {
         if (openSince == null) {
-            openSince = Instant.now();
+            openSince = clock.instant();
             LOG.severe(() -> "database circuit OPEN after repeated failures (last: " + lastError + "): submissions are "
                     + "refused with 503, claiming pauses, readiness is DOWN until the database answers again");
         }

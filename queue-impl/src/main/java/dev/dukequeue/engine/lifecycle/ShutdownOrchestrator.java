@@ -2,7 +2,7 @@ package dev.dukequeue.engine.lifecycle;
 
 import dev.dukequeue.ShutdownStep;
 import dev.dukequeue.engine.config.EngineConfig;
-import dev.dukequeue.engine.node.EngineClock;
+import dev.dukequeue.engine.config.EngineClock;
 import dev.dukequeue.engine.node.EngineStatus;
 import dev.dukequeue.engine.node.NodeIdentity;
 import dev.dukequeue.engine.node.NodeRegistry;

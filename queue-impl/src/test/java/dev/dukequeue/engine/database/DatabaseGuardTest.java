@@ -19,6 +19,7 @@ class DatabaseGuardTest {
     private DatabaseGuard guard(GuardedCalls policy) {
         DatabaseGuard guard = new DatabaseGuard();
         guard.guarded = policy;
+        guard.clock = java.time.Clock.fixed(OPENED, java.time.ZoneOffset.UTC);
         guard.metrics = new EngineMetrics() {
             @Override
             public void persistenceErrors(long n) {
@@ -54,7 +55,10 @@ class DatabaseGuardTest {
         assertThat(guard.failures()).isEqualTo(1);
         assertThat(guard.available()).isFalse();
         assertThat(guard.lastError()).hasValueSatisfying(e -> assertThat(e).startsWith("claim: "));
+        assertThat(guard.openSince()).as("stamped by the engine's clock").hasValue(OPENED);
     }
+
+    private static final java.time.Instant OPENED = java.time.Instant.parse("2026-12-03T08:00:00Z");
 
     @Test
     void aCallRefusedByAnOpenCircuitWithoutTryingIsNotAFailureOfTheDatabase() {

@@ -1,4 +1,4 @@
-package dev.dukequeue.engine.node;
+package dev.dukequeue.engine.config;
 
 import static java.lang.annotation.ElementType.FIELD;
 import static java.lang.annotation.ElementType.METHOD;

@@ -1,4 +1,4 @@
-package dev.dukequeue.engine.node;
+package dev.dukequeue.engine.config;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
