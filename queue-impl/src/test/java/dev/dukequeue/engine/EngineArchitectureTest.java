@@ -27,11 +27,10 @@ class EngineArchitectureTest {
                         java.sql.DriverManager.class, java.sql.Driver.class)
                 .because("every SQL statement lives in the store or the database infrastructure")
                 .check(ENGINE);
-        noClasses().that().resideOutsideOfPackages("dev.dukequeue.engine.store..", "dev.dukequeue.engine.database..",
-                        "dev.dukequeue.engine.lifecycle..")
+        noClasses().that().resideOutsideOfPackages("dev.dukequeue.engine.store..", "dev.dukequeue.engine.database..")
                 .should().dependOnClassesThat().belongToAnyOf(java.sql.Connection.class)
-                .because("connections are the store's and the database's (lifecycle only opens one at start-up to see"
-                        + " whether the database answers, Connection.isValid, no statement)")
+                .because("connections are the store's and the database's (the start-up's wait for the database asks"
+                        + " DatabaseProbe)")
                 .check(ENGINE);
     }
 
@@ -68,6 +67,16 @@ class EngineArchitectureTest {
     @Test
     void enginePackagesAreFreeOfCycles() {
         slices().matching("dev.dukequeue.engine.(*)..").should().beFreeOfCycles().check(ENGINE);
+    }
+
+    /** Settings, the clock and the demo marker are what every package may use: they use no other engine package. */
+    @Test
+    void theConfigurationDependsOnNoOtherEnginePackage() {
+        noClasses().that().resideInAPackage("dev.dukequeue.engine.config..")
+                .should().dependOnClassesThat(com.tngtech.archunit.core.domain.JavaClass.Predicates
+                        .resideInAPackage("dev.dukequeue.engine..").and(com.tngtech.archunit.core.domain.JavaClass
+                                .Predicates.resideOutsideOfPackage("dev.dukequeue.engine.config..")))
+                .check(ENGINE);
     }
 
     @Test

@@ -1,15 +1,16 @@
 package dev.dukequeue.engine.lifecycle;
 
 import dev.dukequeue.engine.config.EngineConfig;
-import dev.dukequeue.engine.node.EngineStatus;
-import dev.dukequeue.engine.node.NodeIdentity;
-import dev.dukequeue.engine.node.NodeRegistry;
+import dev.dukequeue.engine.database.ConfiguredDataSource;
+import dev.dukequeue.engine.database.DatabaseProbe;
+import dev.dukequeue.engine.database.SchemaMigrator;
 import dev.dukequeue.engine.dispatch.Dispatcher;
 import dev.dukequeue.engine.dispatch.HandlerRegistry;
 import dev.dukequeue.engine.lease.StartupRecovery;
-import dev.dukequeue.engine.database.ConfiguredDataSource;
+import dev.dukequeue.engine.node.EngineStatus;
+import dev.dukequeue.engine.node.NodeIdentity;
+import dev.dukequeue.engine.node.NodeRegistry;
 import dev.dukequeue.engine.store.JdbcJobStore;
-import dev.dukequeue.engine.database.SchemaMigrator;
 import dev.dukequeue.engine.upkeep.Housekeeping;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -20,7 +21,6 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.inject.Inject;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -130,28 +130,26 @@ public class EngineBootstrap {
         long begin = System.nanoTime();
         long delay = 500;
         for (int attempt = 1; !shutdown.begun(); attempt++) {
-            try (Connection c = dataSource.getConnection()) {
-                if (!c.isValid(5)) {
-                    throw new SQLException("connection is not valid");
-                }
+            java.util.Optional<String> unreachable = DatabaseProbe.unreachable(dataSource);
+            if (unreachable.isEmpty()) {
                 break;
-            } catch (SQLException | RuntimeException e) {
-                long wait = delay;
-                int n = attempt;
-                status.enter(EngineStatus.Phase.WAITING_FOR_DATABASE, "database unreachable (attempt " + n + "): "
-                        + e.getMessage());
-                LOG.warning(() -> "DukeQueue node " + node.owner() + ": database unreachable at start-up (attempt " + n
-                        + "): " + e.getMessage() + "; next attempt in " + wait + " ms");
-                try {
-                    if (stopping.await(wait, TimeUnit.MILLISECONDS)) {
-                        return;
-                    }
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
+            }
+            String why = unreachable.get();
+            long wait = delay;
+            int n = attempt;
+            status.enter(EngineStatus.Phase.WAITING_FOR_DATABASE, "database unreachable (attempt " + n + "): "
+                    + why);
+            LOG.warning(() -> "DukeQueue node " + node.owner() + ": database unreachable at start-up (attempt " + n
+                    + "): " + why + "; next attempt in " + wait + " ms");
+            try {
+                if (stopping.await(wait, TimeUnit.MILLISECONDS)) {
                     return;
                 }
-                delay = Math.min(delay * 2, config.startupRetryMax().toMillis());
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return;
             }
+            delay = Math.min(delay * 2, config.startupRetryMax().toMillis());
         }
         if (shutdown.begun()) {
             return;

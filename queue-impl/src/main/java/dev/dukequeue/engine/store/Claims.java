@@ -1,7 +1,10 @@
 package dev.dukequeue.engine.store;
 
 import dev.dukequeue.JobId;
+import dev.dukequeue.JobState;
 import dev.dukequeue.engine.job.ClaimedJob;
+import dev.dukequeue.engine.job.JobEvent;
+import dev.dukequeue.engine.job.JobTransitions;
 import dev.dukequeue.engine.job.Lease;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,6 +22,9 @@ import java.util.UUID;
  * queues' cluster-wide and per-node limits. Only {@link JdbcJobStore} calls it.
  */
 final class Claims {
+
+    /** The claim statements move SCHEDULED rows to RUNNING: the transition table must allow it (checked once). */
+    static final JobState CLAIMED = JobTransitions.target(JobState.SCHEDULED, JobEvent.CLAIM);
 
     private Claims() {
     }

@@ -1,8 +1,10 @@
 package dev.dukequeue.engine.store;
 
 import dev.dukequeue.ErrorCategory;
+import dev.dukequeue.JobState;
 import dev.dukequeue.engine.job.AttemptOutcome;
 import dev.dukequeue.engine.job.JobEvent;
+import dev.dukequeue.engine.job.JobTransitions;
 import dev.dukequeue.engine.job.Lease;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,6 +20,9 @@ import java.util.function.IntToLongFunction;
  * using an attempt. Runs inside the store's transaction; only {@link JdbcJobStore} calls it.
  */
 final class Releases {
+
+    /** The release statement moves a RUNNING row back to SCHEDULED: the transition table must allow it (checked once). */
+    static final JobState RELEASED = JobTransitions.target(JobState.RUNNING, JobEvent.RELEASE);
 
     private Releases() {
     }
