@@ -185,6 +185,12 @@ public class EngineMetrics {
                 new Tag("schedule", schedule));
     }
 
+    /** An instant of a recurring job refused because its queue was full (submit.Backpressure#refusedRecurring). */
+    public void recurringRefused(String schedule) {
+        count("dukequeue_recurring_refused", "instants of recurring jobs refused because their queue was full", 1,
+                new Tag("schedule", schedule));
+    }
+
     public void retentionDeleted(String state, long n) {
         count("dukequeue_retention_deleted", "finished jobs deleted by retention", n, new Tag("state", state));
     }

@@ -44,6 +44,10 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * job carries the idempotency key {@code recurring:<name>:<instant>}, so even a race could not enqueue it twice. The
  * next run is stored, never kept in memory: instants that passed while every node was down are enqueued when the
  * first node comes back.
+ *
+ * <p>Recurring jobs are held to the submission rules: a template a submission would refuse fails its registration (and
+ * so the start-up), and an instant whose queue is full is not written: the schedule moves past it, and it is logged
+ * and counted as refused ({@link RecurringAdmission}, implemented by the submission path).
  */
 @Singleton
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
@@ -76,6 +80,10 @@ public class RecurringJobs {
 
     @Inject
     dev.dukequeue.engine.observe.EngineMetrics metrics;
+
+    /** The submission path's rules and backpressure ({@code submit.RecurringSubmissions}). */
+    @Inject
+    RecurringAdmission admission;
 
     private final Map<String, Entry> definitions = new ConcurrentHashMap<>();
     private final AtomicBoolean busy = new AtomicBoolean();
@@ -128,7 +136,8 @@ public class RecurringJobs {
     /**
      * Adds or replaces a recurring job on this node (definitions from code and configuration are added at start-up).
      *
-     * @throws IllegalArgumentException if its cron expression is invalid
+     * @throws IllegalArgumentException naming the job and the rule if its cron expression is invalid or a submission
+     *                                  of its job would be refused (payload size: {@link RecurringAdmission#check})
      */
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public void define(RecurringJob job) {
@@ -137,6 +146,11 @@ public class RecurringJobs {
             cron = CronExpression.parse(job.cron());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("recurring job '" + job.name() + "': " + e.getMessage(), e);
+        }
+        try {
+            admission.check(job.job());
+        } catch (InvalidJobRequestException e) {
+            throw new IllegalArgumentException("recurring job '" + job.name() + "': job." + e.field() + " " + e.rule(), e);
         }
         ZoneId zone = job.zone();
         ScheduleDefinition definition = new ScheduleDefinition(job.name(), job.cron() + " " + zone.getId(), job.job(),
@@ -157,9 +171,10 @@ public class RecurringJobs {
     }
 
     /**
-     * Enqueues the due instants of every schedule this node knows.
+     * Enqueues the due instants of every schedule this node knows; an instant whose queue is full is refused
+     * (skipped, logged and counted: {@link RecurringAdmission#refused}).
      *
-     * @return the jobs enqueued
+     * @return the instants enqueued and refused
      */
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public List<FiredJob> fireDue() {
@@ -169,14 +184,21 @@ public class RecurringJobs {
         try {
             Map<String, ScheduleDefinition> due = new TreeMap<>();
             definitions.forEach((name, e) -> due.put(name, e.definition()));
-            List<FiredJob> fired = database.call("firing recurring jobs", () -> store.fireDueSchedules(due, CATCH_UP));
+            List<FiredJob> fired = database.call("firing recurring jobs",
+                    () -> store.fireDueSchedules(due, admission, CATCH_UP));
+            Map<String, List<java.time.Instant>> refused = new TreeMap<>();
             for (FiredJob f : fired) {
-                LOG.info(() -> "recurring job '" + f.schedule() + "' fired for " + f.instant() + ": job "
-                        + f.receipt().id() + (f.receipt().created() ? "" : " (already enqueued)"));
+                if (f.refused()) {
+                    refused.computeIfAbsent(f.schedule(), k -> new ArrayList<>()).add(f.instant());
+                } else {
+                    LOG.info(() -> "recurring job '" + f.schedule() + "' fired for " + f.instant() + ": job "
+                            + f.receipt().id() + (f.receipt().created() ? "" : " (already enqueued)"));
+                }
             }
-            firedTotal.addAndGet(fired.stream().filter(f -> f.receipt().created()).count());
-            fired.stream().filter(f -> f.receipt().created()).forEach(f -> metrics.recurringFired(f.schedule()));
-            if (!fired.isEmpty()) {
+            refused.forEach((name, instants) -> admission.refused(name, due.get(name).template().queue(), instants));
+            firedTotal.addAndGet(fired.stream().filter(FiredJob::created).count());
+            fired.stream().filter(FiredJob::created).forEach(f -> metrics.recurringFired(f.schedule()));
+            if (fired.stream().anyMatch(f -> !f.refused())) {
                 dispatcher.wake();
             }
             return fired;

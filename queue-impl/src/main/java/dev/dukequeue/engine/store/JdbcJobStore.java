@@ -308,14 +308,16 @@ public class JdbcJobStore {
      * Enqueues every due instant of the given schedules, each schedule under its row lock (schedules another node is
      * firing right now are skipped), each instant as a job with the idempotency key {@code recurring:<name>:<instant>}
      * (so an instant is one job even if two nodes ever raced for it). Catches up on missed instants, at most
-     * {@code maxInstants} per schedule per call.
-     * @return the jobs enqueued
+     * {@code maxInstants} per schedule per call. An instant whose queue has no {@code room} (counted under the row
+     * locks, then used up by each new job) is refused: no job, and the schedule moves past it.
+     * @return the instants enqueued and refused
      */
-    public List<FiredJob> fireDueSchedules(Map<String, ScheduleDefinition> definitions, int maxInstants) {
+    public List<FiredJob> fireDueSchedules(Map<String, ScheduleDefinition> definitions, QueueRoom room,
+            int maxInstants) {
         if (definitions.isEmpty()) {
             return List.of();
         }
-        return run(() -> "firing recurring jobs", (c, q) -> Schedules.fireDue(c, q, definitions, maxInstants));
+        return run(() -> "firing recurring jobs", (c, q) -> Schedules.fireDue(c, q, definitions, room, maxInstants));
     }
 
     /** @return every schedule's row */

@@ -131,6 +131,8 @@ final class JobSql {
     final String selectDueSchedulesPrefix;
     final String selectDueSchedulesSuffix;
     final String advanceSchedule;
+    /** Moves a schedule past instants that were all refused (full queue), keeping its last enqueued instant. */
+    final String advanceScheduleOnly;
     final String selectSchedules;
     final String countWaiting;
     final String countActive;
@@ -259,6 +261,7 @@ final class JobSql {
         selectDueSchedulesSuffix = " ORDER BY next_run_at FOR UPDATE SKIP LOCKED";
         advanceSchedule = "UPDATE dq_schedule SET next_run_at = ?, last_run_at = ?, last_job_id = ?, updated_at = "
                 + now + " WHERE name = ?";
+        advanceScheduleOnly = "UPDATE dq_schedule SET next_run_at = ?, updated_at = " + now + " WHERE name = ?";
         selectSchedules = "SELECT name, next_run_at, last_run_at, last_job_id FROM dq_schedule ORDER BY name";
         countWaiting = "SELECT COUNT(*) FROM dq_job WHERE queue = ? AND state IN ('SCHEDULED', 'PENDING')";
         countActive = "SELECT queue, state, COUNT(*) FROM dq_job WHERE state IN ('PENDING', 'SCHEDULED', 'RUNNING')"

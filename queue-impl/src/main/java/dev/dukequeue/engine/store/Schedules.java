@@ -67,8 +67,8 @@ final class Schedules {
     }
 
     /** See {@link JdbcJobStore#fireDueSchedules}. */
-    static List<FiredJob> fireDue(Connection c, JobSql q, Map<String, ScheduleDefinition> definitions, int maxInstants)
-            throws SQLException {
+    static List<FiredJob> fireDue(Connection c, JobSql q, Map<String, ScheduleDefinition> definitions, QueueRoom room,
+            int maxInstants) throws SQLException {
         Instant now = databaseTime(c, q);
         List<String> names = List.copyOf(definitions.keySet());
         Map<String, Instant> due = new java.util.LinkedHashMap<>();
@@ -84,6 +84,8 @@ final class Schedules {
             }
         }
         List<FiredJob> fired = new ArrayList<>();
+        // Room left per queue in this firing: counted once, under the row locks, then used up by each new job.
+        Map<String, Long> left = new java.util.HashMap<>();
         for (Map.Entry<String, Instant> e : due.entrySet()) {
             ScheduleDefinition d = definitions.get(e.getKey());
             Instant at = e.getValue();
@@ -94,22 +96,46 @@ final class Schedules {
                     at = next;
                 }
             }
+            String queue = d.template().queue();
             for (int n = 0; at != null && !at.isAfter(now) && n < maxInstants; n++) {
-                JobRequest t = d.template();
-                JobRequest job = new JobRequest(t.type(), t.payloadJson(), t.queue(), t.priority(), at, null,
-                        t.maxAttempts(), t.timeout(), "recurring:" + d.name() + ":" + at, null, List.of(), List.of(),
-                        null);
-                Submission s = Submissions.submit(c, q, List.of(job), List.of(0), SubmitRules.DEFAULTS);
-                last = new FiredJob(d.name(), at, s.receipts().get(0));
-                fired.add(last);
+                Long space = left.get(queue);
+                if (space == null) {
+                    space = room.room(queue, QueueSettings.waitingCount(c, q, queue));
+                }
+                if (space <= 0) {
+                    // Refused like a submission into a full queue, but there is no client to retry: the schedule
+                    // moves past the instant without a job (the caller logs and counts it).
+                    fired.add(FiredJob.refused(d.name(), at));
+                    left.put(queue, 0L);
+                } else {
+                    JobRequest t = d.template();
+                    JobRequest job = new JobRequest(t.type(), t.payloadJson(), t.queue(), t.priority(), at, null,
+                            t.maxAttempts(), t.timeout(), "recurring:" + d.name() + ":" + at, null, List.of(),
+                            List.of(), null);
+                    // A template has no dependencies (RecurringJob refuses them), so the dependency limits never apply.
+                    Submission s = Submissions.submit(c, q, List.of(job), List.of(0), SubmitRules.DEFAULTS);
+                    last = new FiredJob(d.name(), at, s.receipts().get(0));
+                    fired.add(last);
+                    left.put(queue, last.created() ? space - 1 : space);
+                }
                 at = d.next().apply(at);
             }
-            try (PreparedStatement ps = c.prepareStatement(q.advanceSchedule)) {
-                ps.setTimestamp(1, Timestamp.from(at == null ? NEVER : at));
-                ps.setTimestamp(2, last == null ? null : Timestamp.from(last.instant()));
-                ps.setString(3, last == null ? null : last.receipt().id().toString());
-                ps.setString(4, d.name());
-                ps.executeUpdate();
+            Timestamp next = Timestamp.from(at == null ? NEVER : at);
+            if (last == null) {
+                // Every instant was refused: the last enqueued instant and its job stay what they were.
+                try (PreparedStatement ps = c.prepareStatement(q.advanceScheduleOnly)) {
+                    ps.setTimestamp(1, next);
+                    ps.setString(2, d.name());
+                    ps.executeUpdate();
+                }
+            } else {
+                try (PreparedStatement ps = c.prepareStatement(q.advanceSchedule)) {
+                    ps.setTimestamp(1, next);
+                    ps.setTimestamp(2, Timestamp.from(last.instant()));
+                    ps.setString(3, last.receipt().id().toString());
+                    ps.setString(4, d.name());
+                    ps.executeUpdate();
+                }
             }
         }
         return fired;

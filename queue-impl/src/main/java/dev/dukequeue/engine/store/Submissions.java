@@ -196,39 +196,53 @@ final class Submissions {
         }
 
         /**
-         * The depth limit, before anything is written (taking every batch job as new). Only a batch key that turns out
-         * to be an existing job (through its idempotency key) can change a depth later; that rare case is checked
-         * again while inserting.
+         * The depth limit, before anything is written (taking every batch job as new), so that a chain too deep is
+         * refused without dooming the caller's transaction. Only a batch key that turns out to be an existing job
+         * (through its idempotency key) can change a depth later: {@link #insertOne} applies the same rule
+         * ({@link #depthRule}) to the depth it writes.
          */
         private Submission checkDepth(List<Integer> order) {
             int[] planned = new int[requests.size()];
             for (int i : order) {
-                JobRequest r = requests.get(i);
-                int d = 0;
-                for (JobId id : r.dependsOn()) {
-                    d = Math.max(d, targets.get(id).depth() + 1);
+                planned[i] = depthOf(requests.get(i), planned);
+                Submission refused = depthRule(i, planned[i], false);
+                if (refused != null) {
+                    return refused;
                 }
-                for (String key : r.dependsOnKeys()) {
-                    d = Math.max(d, planned[indexOfKey(key)] + 1);
-                }
-                if (d > rules.maxDepth()) {
-                    return Submission.rejected(prefix(i) + "dependsOn", "makes a chain of " + d
-                            + " dependencies; at most " + rules.maxDepth() + " are allowed", false);
-                }
-                planned[i] = d;
             }
             return null;
+        }
+
+        /**
+         * @param batchDepths the depth of each batch job this one may depend on (planned, or as inserted)
+         * @return the longest chain of dependencies below the job: one more than its deepest dependency's
+         */
+        private int depthOf(JobRequest r, int[] batchDepths) {
+            int d = 0;
+            for (JobId id : r.dependsOn()) {
+                d = Math.max(d, targets.get(id).depth() + 1);
+            }
+            for (String key : r.dependsOnKeys()) {
+                d = Math.max(d, batchDepths[indexOfKey(key)] + 1);
+            }
+            return d;
+        }
+
+        /** @return the refusal of job {@code i} if a chain of {@code d} is past the limit, else null */
+        private Submission depthRule(int i, int d, boolean wrote) {
+            if (d <= rules.maxDepth()) {
+                return null;
+            }
+            return Submission.rejected(prefix(i) + "dependsOn", "makes a chain of " + d + " dependencies; at most "
+                    + rules.maxDepth() + " are allowed", wrote);
         }
 
         private Submission insertOne(int i) throws SQLException {
             JobRequest r = requests.get(i);
             int open = 0;
-            int d = 0;
             List<String> dependsOn = new ArrayList<>();
             for (JobId id : r.dependsOn()) {
-                Target t = targets.get(id);
-                open += t.state() == JobState.COMPLETED ? 0 : 1;
-                d = Math.max(d, t.depth() + 1);
+                open += targets.get(id).state() == JobState.COMPLETED ? 0 : 1;
                 dependsOn.add(id.toString());
             }
             for (String key : r.dependsOnKeys()) {
@@ -240,12 +254,12 @@ final class Submissions {
                             + " (key '" + key + "') is " + dep.state() + " and can never complete", wrote);
                 }
                 open += dep.state() == JobState.COMPLETED ? 0 : 1;
-                d = Math.max(d, depth[j] + 1);
                 dependsOn.add(dep.id().toString());
             }
-            if (d > rules.maxDepth()) {
-                return Submission.rejected(prefix(i) + "dependsOn", "makes a chain of " + d
-                        + " dependencies; at most " + rules.maxDepth() + " are allowed", wrote);
+            int d = depthOf(r, depth);
+            Submission tooDeep = depthRule(i, d, wrote);
+            if (tooDeep != null) {
+                return tooDeep;
             }
             JobState initial = JobTransitions.target(null, open > 0 ? JobEvent.SUBMIT_PENDING : JobEvent.SUBMIT);
             String batchKey = r.idempotencyKey() == null ? null : r.queue() + "\u0000" + r.idempotencyKey();

@@ -49,10 +49,10 @@ public class Backpressure {
             long limit = config.maxWaiting(queue);
             long waiting = store.waitingCount(queue);
             long incoming = e.getValue();
-            if (waiting + incoming > limit) {
+            if (incoming > room(queue, waiting)) {
                 incoming = newJobs(queue, requests); // a retry of an accepted job is no new load
             }
-            if (waiting + incoming > limit) {
+            if (incoming > room(queue, waiting)) {
                 metrics.rejected(queue); // also what the queue listing shows (EngineMetrics.rejectedCount)
                 throw new QueueFullException(queue, waiting, limit, RETRY_AFTER);
             }
@@ -60,6 +60,39 @@ public class Backpressure {
                 warn(queue, waiting + incoming, limit);
             }
         }
+    }
+
+    /**
+     * The rule itself, for submissions and recurring jobs alike ({@link dev.dukequeue.engine.store.QueueRoom}: the
+     * store applies it to a recurring job's instants under the schedule's row lock).
+     *
+     * @return how many more jobs {@code queue} takes while {@code waiting} jobs wait in it; zero or less when full
+     */
+    public long room(String queue, long waiting) {
+        return config.maxWaiting(queue) - waiting;
+    }
+
+    /**
+     * Instants of a recurring job refused because its queue was full ({@link dev.dukequeue.engine.store.FiredJob#refused}):
+     * each is counted as a refused submission of its queue ({@code dukequeue_backpressure_rejected_total{queue}}, which
+     * the queue listing shows) and of its schedule ({@code dukequeue_recurring_refused_total{schedule}}), and one
+     * WARNING per schedule and firing names them. A refused submission is the client's to retry; a refused instant
+     * has no client, so it is skipped, and the schedule's next instant is its retry.
+     */
+    public void refusedRecurring(String schedule, String queue, List<java.time.Instant> instants) {
+        if (instants.isEmpty()) {
+            return;
+        }
+        for (int i = 0; i < instants.size(); i++) {
+            metrics.rejected(queue);
+            metrics.recurringRefused(schedule);
+        }
+        long limit = config.maxWaiting(queue);
+        String which = instants.size() == 1 ? "for " + instants.get(0)
+                : "for " + instants.size() + " instants, " + instants.get(0) + " to " + instants.get(instants.size() - 1);
+        LOG.warning(() -> "recurring job '" + schedule + "' not enqueued " + which + ": queue '" + queue
+                + "' is full (limit " + limit + " waiting jobs); skipped, not retried: the next instant is enqueued"
+                + " once the queue has room");
     }
 
     /** @return how many of the requests for {@code queue} would create a job (their idempotency key is new, or absent) */

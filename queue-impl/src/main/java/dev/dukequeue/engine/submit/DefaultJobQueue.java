@@ -7,15 +7,12 @@ import dev.dukequeue.JobQueue;
 import dev.dukequeue.JobReceipt;
 import dev.dukequeue.JobRequest;
 import dev.dukequeue.JobView;
-import dev.dukequeue.PayloadTooLargeException;
 import dev.dukequeue.engine.read.JobSearch;
-import dev.dukequeue.engine.config.EngineConfig;
 import dev.dukequeue.engine.dispatch.Dispatcher;
 import dev.dukequeue.engine.job.JobEvent;
 import dev.dukequeue.engine.database.DatabaseGuard;
 import dev.dukequeue.engine.store.JdbcJobStore;
 import dev.dukequeue.engine.database.StoreException;
-import dev.dukequeue.engine.store.SubmitRules;
 import dev.dukequeue.engine.store.Submission;
 import dev.dukequeue.engine.store.Transition;
 import dev.dukequeue.engine.job.JobTransitions;
@@ -32,7 +29,6 @@ import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,10 +59,10 @@ public class DefaultJobQueue implements JobQueue {
     Backpressure backpressure;
 
     @Inject
-    Dispatcher dispatcher;
+    SubmissionRules rules;
 
     @Inject
-    EngineConfig config;
+    Dispatcher dispatcher;
 
     @Inject
     dev.dukequeue.engine.observe.EngineMetrics metrics;
@@ -86,33 +82,13 @@ public class DefaultJobQueue implements JobQueue {
     @Override
     @Transactional(value = TxType.REQUIRED, dontRollbackOn = {InvalidJobRequestException.class, QueueFullException.class})
     public List<JobReceipt> submitAll(List<JobRequest> requests) {
-        if (requests == null || requests.isEmpty()) {
-            throw new InvalidJobRequestException("jobs", "must contain at least one job");
-        }
-        if (requests.size() > config.submitBatchMax()) {
-            throw new InvalidJobRequestException("jobs", "must contain at most " + config.submitBatchMax()
-                    + " jobs, got " + requests.size());
-        }
-        for (int i = 0; i < requests.size(); i++) {
-            JobRequest r = requests.get(i);
-            String prefix = requests.size() == 1 ? "" : "jobs[" + i + "].";
-            if (r == null) {
-                throw new InvalidJobRequestException(prefix.isEmpty() ? "request" : "jobs[" + i + "]", "is required");
-            }
-            int bytes = r.payloadJson().getBytes(StandardCharsets.UTF_8).length;
-            if (bytes > config.payloadMaxBytes()) {
-                throw new PayloadTooLargeException(prefix + "payload", "must be at most " + config.payloadMaxBytes()
-                        + " bytes (UTF-8), got " + bytes);
-            }
-        }
-        List<Integer> order = DependencyGraph.check(requests, config.maxDependencies(), config.maxDependents());
+        List<Integer> order = rules.check(requests); // every rule that needs no database, before any write
         database.ensureAvailable(); // fail fast with 503 while the database circuit is open
         List<JobReceipt> receipts;
         Submission submission;
         try {
             backpressure.check(requests);
-            submission = store.submit(requests, order, new SubmitRules(config.dependencyLifetime().toMillis(),
-                    config.maxDependencyDepth(), config.maxDependents()));
+            submission = store.submit(requests, order, rules.storeRules());
         } catch (StoreException e) {
             // The caller's transaction is marked for rollback: nothing of this submission stays.
             database.failed("submission", e);

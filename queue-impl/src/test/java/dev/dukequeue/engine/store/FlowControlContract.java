@@ -412,23 +412,6 @@ abstract class FlowControlContract extends StoreFixture {
         assertThat(store.selectForRedrive("FAILED", null, null, null, null, 100)).isEmpty();
     }
 
-    private static ScheduleDefinition everySecond(String name) {
-        dev.dukequeue.engine.schedule.CronExpression cron = dev.dukequeue.engine.schedule.CronExpression.parse("* * * * * *");
-        return new ScheduleDefinition(name, "* * * * * * UTC", aJob().queue("cron").build(),
-                after -> cron.next(after, java.time.ZoneOffset.UTC).orElse(null), true);
-    }
-
-    private void moveNextRun(String name, java.time.Instant at) {
-        try (Connection c = database().getConnection();
-             PreparedStatement ps = c.prepareStatement("UPDATE dq_schedule SET next_run_at = ? WHERE name = ?")) {
-            ps.setTimestamp(1, java.sql.Timestamp.from(at));
-            ps.setString(2, name);
-            assertThat(ps.executeUpdate()).isEqualTo(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @Test
     void eachDueInstantIsEnqueuedExactlyOnceWhenSeveralNodesFireAtOnceAndNoneIsSkippedAfterDowntime()
             throws Exception {
@@ -445,7 +428,7 @@ abstract class FlowControlContract extends StoreFixture {
         for (int n = 0; n < 4; n++) {
             nodes.add(threads.submit(() -> {
                 start.await();
-                return tx.inTransaction(() -> store.fireDueSchedules(java.util.Map.of(d.name(), d), 100));
+                return tx.inTransaction(() -> store.fireDueSchedules(java.util.Map.of(d.name(), d), QueueRoom.UNLIMITED, 100));
             }));
         }
         start.countDown();
@@ -453,7 +436,7 @@ abstract class FlowControlContract extends StoreFixture {
         for (Future<List<FiredJob>> f : nodes) {
             fired.addAll(f.get(30, TimeUnit.SECONDS));
         }
-        fired.addAll(tx.inTransaction(() -> store.fireDueSchedules(java.util.Map.of(d.name(), d), 100)));
+        fired.addAll(tx.inTransaction(() -> store.fireDueSchedules(java.util.Map.of(d.name(), d), QueueRoom.UNLIMITED, 100)));
 
         assertThat(fired).allSatisfy(f -> assertThat(f.receipt().created()).isTrue());
         List<java.time.Instant> instants = fired.stream().map(FiredJob::instant).sorted().toList();
@@ -508,11 +491,11 @@ abstract class FlowControlContract extends StoreFixture {
         java.time.Instant since = first.minusSeconds(10);
         moveNextRun("catch-up", since);
 
-        List<FiredJob> step = tx.inTransaction(() -> store.fireDueSchedules(java.util.Map.of(d.name(), d), 3));
+        List<FiredJob> step = tx.inTransaction(() -> store.fireDueSchedules(java.util.Map.of(d.name(), d), QueueRoom.UNLIMITED, 3));
         assertThat(step).extracting(FiredJob::instant)
                 .containsExactly(since, since.plusSeconds(1), since.plusSeconds(2));
         assertThat(store.schedules().get(0).nextRunAt()).isEqualTo(since.plusSeconds(3));
-        List<FiredJob> next = tx.inTransaction(() -> store.fireDueSchedules(java.util.Map.of(d.name(), d), 3));
+        List<FiredJob> next = tx.inTransaction(() -> store.fireDueSchedules(java.util.Map.of(d.name(), d), QueueRoom.UNLIMITED, 3));
         assertThat(next).extracting(FiredJob::instant).first().isEqualTo(since.plusSeconds(3));
     }
 
@@ -524,7 +507,7 @@ abstract class FlowControlContract extends StoreFixture {
         moveNextRun("latest-only", first.minusSeconds(30));
         java.time.Instant now = tx.inTransaction(() -> store.databaseTime());
 
-        List<FiredJob> fired = tx.inTransaction(() -> store.fireDueSchedules(java.util.Map.of(d.name(), d), 100));
+        List<FiredJob> fired = tx.inTransaction(() -> store.fireDueSchedules(java.util.Map.of(d.name(), d), QueueRoom.UNLIMITED, 100));
 
         assertThat(fired).hasSize(1);
         assertThat(fired.get(0).instant()).isBetween(now.minusSeconds(2), now.plusSeconds(1));

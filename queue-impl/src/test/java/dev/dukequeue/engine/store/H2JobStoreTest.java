@@ -52,4 +52,13 @@ class H2JobStoreTest extends JobStoreContract {
             return H2;
         }
     }
+
+    /** Recurring jobs against full queues on the same database. */
+    @org.junit.jupiter.api.Nested
+    class Schedules extends ScheduleContract {
+        @Override
+        protected DataSource database() {
+            return H2;
+        }
+    }
 }

@@ -102,4 +102,13 @@ class MariaDbJobStoreTest extends JobStoreContract {
             return dataSource;
         }
     }
+
+    /** Recurring jobs against full queues on the same database. */
+    @org.junit.jupiter.api.Nested
+    class Schedules extends ScheduleContract {
+        @Override
+        protected DataSource database() {
+            return dataSource;
+        }
+    }
 }

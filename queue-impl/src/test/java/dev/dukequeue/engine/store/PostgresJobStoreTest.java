@@ -135,4 +135,13 @@ class PostgresJobStoreTest extends JobStoreContract {
             return postgres.getPostgresDatabase();
         }
     }
+
+    /** Recurring jobs against full queues on the same database. */
+    @org.junit.jupiter.api.Nested
+    class Schedules extends ScheduleContract {
+        @Override
+        protected DataSource database() {
+            return postgres.getPostgresDatabase();
+        }
+    }
 }

@@ -168,4 +168,22 @@ abstract class StoreFixture {
         return outcomes;
     }
 
+    /** @return a schedule that fires every second into queue "cron" */
+    protected static ScheduleDefinition everySecond(String name) {
+        dev.dukequeue.engine.schedule.CronExpression cron = dev.dukequeue.engine.schedule.CronExpression.parse("* * * * * *");
+        return new ScheduleDefinition(name, "* * * * * * UTC", aJob().queue("cron").build(),
+                after -> cron.next(after, java.time.ZoneOffset.UTC).orElse(null), true);
+    }
+
+    /** Moves a schedule's next run (as if every node had been down since {@code at}). */
+    protected void moveNextRun(String name, java.time.Instant at) {
+        try (Connection c = database().getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE dq_schedule SET next_run_at = ? WHERE name = ?")) {
+            ps.setTimestamp(1, java.sql.Timestamp.from(at));
+            ps.setString(2, name);
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
