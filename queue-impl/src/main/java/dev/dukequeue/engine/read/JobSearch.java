@@ -98,12 +98,19 @@ public class JobSearch {
         }
         // Every state: RUNNING rows are not in the sequence index on PostgreSQL (a claim then adds one index entry
         // less), so the page is merged from the newest non-RUNNING rows (read in index order) and the RUNNING ones (at
-        // most the workers of all nodes).
+        // most the workers of all nodes). Each read is its own snapshot: a job that leaves RUNNING after the first
+        // read and before the second is in neither, so the non-RUNNING rows are read again after the RUNNING ones (a
+        // job can only leave RUNNING into a non-RUNNING state); the latest read of a job wins.
         String others = jpql + " AND j.state <> :running ORDER BY j.seq DESC";
         String running = jpql + " AND j.state = :running ORDER BY j.seq DESC";
         return unit.read(em -> {
-            List<JobEntity> rows = new ArrayList<>(rows(em, others, filter, afterSeq, limit));
-            rows.addAll(rows(em, running, filter, afterSeq, limit));
+            java.util.Map<String, JobEntity> seen = new java.util.HashMap<>();
+            rows(em, others, filter, afterSeq, limit).forEach(e -> seen.put(e.id(), e));
+            em.clear(); // later reads load fresh rows instead of the instances of the first
+            rows(em, running, filter, afterSeq, limit).forEach(e -> seen.put(e.id(), e));
+            em.clear();
+            rows(em, others, filter, afterSeq, limit).forEach(e -> seen.put(e.id(), e));
+            List<JobEntity> rows = new ArrayList<>(seen.values());
             rows.sort(java.util.Comparator.comparingLong(JobEntity::seq).reversed());
             return page(rows, limit);
         });
