@@ -79,6 +79,18 @@ class EngineArchitectureTest {
                 .check(ENGINE);
     }
 
+    /**
+     * The hand-built host ({@code engine.host}) composes the engine; the engine never knows which host runs it. The
+     * cycle rule above also covers it.
+     */
+    @Test
+    void nothingInTheEngineDependsOnTheHandBuiltHost() {
+        noClasses().that().resideOutsideOfPackage("dev.dukequeue.engine.host..")
+                .should().dependOnClassesThat().resideInAPackage("dev.dukequeue.engine.host..")
+                .check(ENGINE);
+        assertThat(ENGINE.containPackage("dev.dukequeue.engine.host")).as("the host package is imported").isTrue();
+    }
+
     @Test
     void noImplOrInterfacePrefixNames() {
         noClasses().should().haveSimpleNameEndingWith("Impl").check(ENGINE);

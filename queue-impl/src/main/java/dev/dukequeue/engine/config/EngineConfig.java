@@ -5,15 +5,22 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Optional;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Every tunable of the engine, with its MicroProfile Config key and default. Environment variables use the usual
  * mapping ({@code dukequeue.workers} = {@code DUKEQUEUE_WORKERS}). Checked at start-up: a bad value stops the
  * engine with a message naming the key.
+ *
+ * <p>Two ways in: CDI fills the fields (the application's host), or {@link #from(Config)} reads the same keys and
+ * defaults from any MicroProfile Config (the hand-built host of a resource adapter, where nothing injects).
  */
 @ApplicationScoped
 public class EngineConfig {
+
+    /** The configuration {@link #from} read, for the per-queue keys read later; null under CDI (ConfigProvider's). */
+    private Config source;
 
     @Inject
     @ConfigProperty(name = "dukequeue.node.name")
@@ -182,6 +189,21 @@ public class EngineConfig {
     private java.util.Map<String, Integer> queueWorkers;
     private java.util.Map<String, Integer> maxRunningByQueue;
 
+    /**
+     * Builds the configuration outside CDI: each {@link ConfigProperty} field of this class is read from {@code config}
+     * under its name, converted by the config's converters, or set from the annotation's default when the key is
+     * absent (so keys and defaults have one source: the annotations). Then checked as at CDI start-up.
+     *
+     * @throws IllegalArgumentException naming the key whose value cannot be converted, or the check's message
+     */
+    public static EngineConfig from(Config config) {
+        EngineConfig engine = new EngineConfig();
+        engine.source = config;
+        ConfigFields.fill(engine, config);
+        engine.check();
+        return engine;
+    }
+
     @PostConstruct
     void check() {
         queueWorkers = queueNumbers("dukequeue.node.queue-workers", queueWorkersText.orElse(""));
@@ -348,8 +370,9 @@ public class EngineConfig {
      *         else {@code dukequeue.queue.max-waiting}
      */
     public long maxWaiting(String queue) {
-        return org.eclipse.microprofile.config.ConfigProvider.getConfig(EngineConfig.class.getClassLoader())
-                .getOptionalValue("dukequeue.queue." + queue + ".max-waiting", Long.class)
+        Config config = source != null ? source
+                : org.eclipse.microprofile.config.ConfigProvider.getConfig(EngineConfig.class.getClassLoader());
+        return config.getOptionalValue("dukequeue.queue." + queue + ".max-waiting", Long.class)
                 .filter(v -> v > 0).orElse(maxWaiting);
     }
 

@@ -42,6 +42,18 @@ public class DatabaseGuard {
     @dev.dukequeue.engine.config.EngineClock
     java.time.Clock clock = java.time.Clock.systemUTC();
 
+    /** For CDI. */
+    public DatabaseGuard() {
+    }
+
+    /** Outside CDI (the hand-built engine): {@code guarded} applies the policy itself ({@link GuardedCalls#programmatic}). */
+    public DatabaseGuard(GuardedCalls guarded, dev.dukequeue.engine.observe.EngineMetrics metrics,
+            java.time.Clock clock) {
+        this.guarded = guarded;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
     private volatile Instant openSince;
     /** Until when (System.nanoTime) the database is taken as out of disk space; 0: it is not. */
     private volatile long diskFullUntilNanos;

@@ -12,10 +12,33 @@ import org.eclipse.microprofile.faulttolerance.Retry;
  * whichever operation notices first. Tune through MicroProfile Config, for example
  * {@code dev.dukequeue.engine.database.GuardedCalls/call/CircuitBreaker/delay=10000}.
  *
- * <p>Only {@link DatabaseGuard} calls this.
+ * <p>Only {@link DatabaseGuard} calls this. Outside CDI (the hand-built engine, where no interceptor applies the
+ * annotations) {@link #programmatic()} gives one that applies the same policy itself ({@link RetryingCircuit}).
  */
 @ApplicationScoped
 public class GuardedCalls {
+
+    /** Null under CDI: the interceptors apply the policy. */
+    private final RetryingCircuit circuit;
+
+    /** For CDI. */
+    public GuardedCalls() {
+        this(null);
+    }
+
+    private GuardedCalls(RetryingCircuit circuit) {
+        this.circuit = circuit;
+    }
+
+    /** @return calls under the same policy, applied without interceptors, with the system clock */
+    public static GuardedCalls programmatic() {
+        return programmatic(new RetryingCircuit());
+    }
+
+    /** @return calls under the given circuit's policy (a test gives one with its own clock) */
+    public static GuardedCalls programmatic(RetryingCircuit circuit) {
+        return new GuardedCalls(circuit);
+    }
 
     /**
      * Runs one store operation (its own transaction) with retries for transient failures and the circuit breaker.
@@ -27,6 +50,6 @@ public class GuardedCalls {
     @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 3000, delayUnit = ChronoUnit.MILLIS,
             successThreshold = 1, failOn = StoreException.class)
     public <T> T call(Callable<T> operation) throws Exception {
-        return operation.call();
+        return circuit == null ? operation.call() : circuit.call(operation);
     }
 }

@@ -23,7 +23,35 @@ public class JpaUnit {
     @Resource(lookup = "java:app/jdbc/dukequeue")
     DataSource dataSource;
 
+    /** False only for a hand-built engine on a data source outside any JTA transaction manager. */
+    private boolean jta = true;
+
     private volatile EntityManagerFactory factory;
+
+    /** For CDI. */
+    public JpaUnit() {
+    }
+
+    /**
+     * Outside CDI (the hand-built engine).
+     *
+     * @param jta true if {@code dataSource} is a server's JTA data source (entity managers join its transactions);
+     *            false for a plain data source (resource-local reads)
+     */
+    public JpaUnit(DataSource dataSource, boolean jta) {
+        this.dataSource = dataSource;
+        this.jta = jta;
+    }
+
+    /** @return true if a JPA provider (EclipseLink, which the unit's settings name) is on the class path */
+    public static boolean available() {
+        try {
+            Class.forName("org.eclipse.persistence.jpa.PersistenceProvider", false, JpaUnit.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
 
     /**
      * Runs a read with a fresh entity manager (joined to the current JTA transaction, if any) and closes it.
@@ -47,8 +75,13 @@ public class JpaUnit {
                 if (f == null) {
                     Map<String, Object> props = new HashMap<>();
                     props.put("eclipselink.persistencexml", "META-INF/dukequeue-persistence.xml");
-                    props.put("jakarta.persistence.jtaDataSource", dataSource);
-                    props.put("eclipselink.target-server", "Glassfish");
+                    if (jta) {
+                        props.put("jakarta.persistence.jtaDataSource", dataSource);
+                        props.put("eclipselink.target-server", "Glassfish");
+                    } else {
+                        props.put("jakarta.persistence.transactionType", "RESOURCE_LOCAL");
+                        props.put("jakarta.persistence.nonJtaDataSource", dataSource);
+                    }
                     props.put("eclipselink.classloader", JpaUnit.class.getClassLoader());
                     f = Persistence.createEntityManagerFactory("dukequeue", props);
                     factory = f;

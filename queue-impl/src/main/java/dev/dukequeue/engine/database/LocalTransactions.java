@@ -65,6 +65,11 @@ public final class LocalTransactions implements DataSource {
         return onBoundConnection(true, c -> work.get());
     }
 
+    /** @return true while this thread runs work of {@link #inTransaction} or {@link #withAutoCommit} */
+    public boolean bound() {
+        return bound.get() != null;
+    }
+
     private interface Work<T> {
         T on(Connection c) throws SQLException;
     }

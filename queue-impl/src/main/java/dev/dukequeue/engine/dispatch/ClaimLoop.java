@@ -8,7 +8,6 @@ import dev.dukequeue.engine.database.DatabaseGuard;
 import dev.dukequeue.engine.store.JdbcJobStore;
 import dev.dukequeue.engine.database.JobNotifications;
 import dev.dukequeue.engine.database.LocalTransactions;
-import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +61,7 @@ final class ClaimLoop {
     }
 
     /** Starts the loop, and the listener when the database sends notifications (else {@code notifications} is null). */
-    void start(ManagedThreadFactory threadFactory, JobNotifications notifications) {
+    void start(java.util.concurrent.ThreadFactory threadFactory, JobNotifications notifications) {
         claiming = true;
         if (notifications != null) {
             listener = threadFactory.newThread(() -> listen(notifications));

@@ -3,7 +3,6 @@ package dev.dukequeue.engine.dispatch;
 import dev.dukequeue.engine.database.DatabaseGuard;
 import dev.dukequeue.engine.store.JdbcJobStore;
 import dev.dukequeue.engine.database.LocalTransactions;
-import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -53,7 +52,7 @@ final class CompletionWriter {
         this.completions = new LinkedBlockingQueue<>(capacity);
     }
 
-    void start(ManagedThreadFactory threadFactory, int count) {
+    void start(java.util.concurrent.ThreadFactory threadFactory, int count) {
         for (int i = 0; i < count; i++) {
             Thread writer = threadFactory.newThread(this::write);
             writer.setName("dukequeue-completions-" + i);

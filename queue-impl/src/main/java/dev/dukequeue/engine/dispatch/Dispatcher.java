@@ -19,11 +19,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -35,7 +37,7 @@ import java.util.logging.Logger;
  * <li>{@link ClaimLoop}: one dispatcher thread claims at most as many jobs as there are free {@link WorkerSlots}, in
  * one statement, woken at once when a local submission commits ({@link #wake()}) or a slot frees up, and polling every
  * {@code dukequeue.poll.interval.ms} otherwise;</li>
- * <li>here: each job runs on a container-managed worker thread ({@link Execution}, {@link HandlerRegistry}); a
+ * <li>here: each job runs on a container-managed worker thread ({@link Execution}, {@link JobHandlers}); a
  * scheduler thread enforces execution timeouts and runs the heartbeat ({@link LeaseKeeper});</li>
  * <li>{@link CompletionWriter}: the outcomes of handlers that returned, written in group commits;</li>
  * <li>{@link OutcomeRecorder}: failures, timeouts and releases, decided by the {@link OutcomePolicy}, and every write
@@ -62,8 +64,8 @@ public class Dispatcher {
     @Inject
     DatabaseGuard database;
 
-    @Inject
-    HandlerRegistry registry;
+    /** The handlers: CDI's {@link HandlerRegistry} (see {@link #handlers}), or a hand-built host's. */
+    JobHandlers registry;
 
     @Inject
     EngineConfig config;
@@ -79,6 +81,56 @@ public class Dispatcher {
 
     @Resource(lookup = "java:app/jdbc/dukequeue")
     javax.sql.DataSource dataSource;
+
+    /** A hand-built host's threads; null under CDI ({@link #threadFactory}). */
+    private ThreadFactory threads;
+    /** Types being drained ({@link #drain(Set, Duration)}): not claimed meanwhile, whatever the handlers say. */
+    private final Set<String> draining = ConcurrentHashMap.newKeySet();
+
+    /** For CDI. */
+    public Dispatcher() {
+    }
+
+    /**
+     * Outside CDI (the hand-built engine of a resource adapter).
+     *
+     * @param threads    makes every thread of the dispatcher (the host's: a WorkManager's, for instance)
+     * @param dataSource the server's data source, for the claims' and completion batches' local transactions
+     */
+    public Dispatcher(JdbcJobStore store, EngineMetrics metrics, DatabaseGuard database, JobHandlers handlers,
+            EngineConfig config, NodeIdentity node, EngineStatus status, ThreadFactory threads,
+            javax.sql.DataSource dataSource) {
+        this.store = store;
+        this.metrics = metrics;
+        this.database = database;
+        this.registry = handlers;
+        this.config = config;
+        this.node = node;
+        this.status = status;
+        this.threads = threads;
+        this.dataSource = dataSource;
+    }
+
+    /** CDI: the handlers are the registry's beans (injected by its class, so no other JobHandlers can stand in). */
+    @Inject
+    void handlers(HandlerRegistry registry) {
+        this.registry = registry;
+    }
+
+    private ThreadFactory threads() {
+        return threads != null ? threads : threadFactory;
+    }
+
+    /** @return the types to claim now: the handlers', less those being drained */
+    private Set<String> claimable() {
+        Set<String> types = registry.types();
+        if (draining.isEmpty()) {
+            return types;
+        }
+        Set<String> left = new java.util.HashSet<>(types);
+        left.removeAll(draining);
+        return left;
+    }
 
     private final WorkerSlots slots = new WorkerSlots();
     private volatile boolean started;
@@ -97,8 +149,8 @@ public class Dispatcher {
         JdbcJobStore direct = new JdbcJobStore(local);
         slots.open(config.workers());
         // Unbounded threads, bounded by the slots: a hung handler keeps its thread, never a slot.
-        workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), threadFactory);
-        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, threadFactory);
+        workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), threads());
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, threads());
         timers.setRemoveOnCancelPolicy(true);
         scheduler = timers;
         String owner = node.owner();
@@ -110,12 +162,12 @@ public class Dispatcher {
         recorder = new OutcomeRecorder(store, database, metrics, config,
                 OutcomePolicy.withJitter(config.backoffBase(), config.backoffMax()), owner, slots, scheduler,
                 () -> started);
-        claims = new ClaimLoop(database, local, direct, config, owner, registry::types, status, slots, this::launch);
+        claims = new ClaimLoop(database, local, direct, config, owner, this::claimable, status, slots, this::launch);
         started = true;
         completions = new CompletionWriter(database, local, direct, recorder, slots, Math.max(64, 4 * config.workers()),
                 () -> started);
-        completions.start(threadFactory, config.completionWriters());
-        claims.start(threadFactory, store.notifications());
+        completions.start(threads(), config.completionWriters());
+        claims.start(threads(), store.notifications());
         LOG.info(() -> "dispatcher on node " + owner + " started: " + config.workers() + " workers, types "
                 + registry.types());
     }
@@ -132,6 +184,12 @@ public class Dispatcher {
      */
     private void launch(ClaimedJob job) {
         Execution execution = new Execution(job, progressSink);
+        if (!claimable().contains(job.type())) {
+            // Its handler left (or is being drained) while the claim ran: give it back, attempt not charged.
+            slots.hold(execution);
+            giveBack(execution, "node " + node.owner() + " no longer runs type " + job.type(), null);
+            return;
+        }
         try {
             slots.hold(execution);
             LOG.fine(() -> execution + ": SCHEDULED -> RUNNING on node " + node.owner());
@@ -169,7 +227,7 @@ public class Dispatcher {
         execution.bindThread(Thread.currentThread());
         try {
             CorruptJobException.check(execution.job); // a row DukeQueue did not write never reaches the handler
-            result = registry.invoke(execution);
+            result = registry.invoke(execution, execution.lease());
         } catch (Throwable t) { // Errors included: a handler must never take the worker down with it
             thrown = t;
         } finally {
@@ -184,6 +242,10 @@ public class Dispatcher {
             return;
         }
         execution.timeout.cancel(false);
+        if (thrown == null && result instanceof Settled settled) {
+            settledByHandler(execution, settled);
+            return;
+        }
         if (thrown == null) {
             completeLater(execution, result);
             return;
@@ -212,6 +274,17 @@ public class Dispatcher {
             return;
         }
         slots.releaseSlot(execution);
+    }
+
+    /** The handler wrote its job's outcome itself: nothing to write, the slot and the execution are done. */
+    private void settledByHandler(Execution execution, Settled settled) {
+        slots.finish(execution);
+        if (settled.completed()) {
+            recorder.completed(execution);
+        } else {
+            LOG.info(() -> execution + ": the handler's completion was refused by the lease fence (rescued, cancelled"
+                    + " or taken over); nothing written");
+        }
     }
 
     private void onTimeout(Execution execution) {
@@ -273,6 +346,29 @@ public class Dispatcher {
         }
         return new Drain(slots.executions(), slots::awaitFinish, this::leaveUnderLease, recorder::releases,
                 node.owner()).run(drain, config.interruptGrace());
+    }
+
+    /**
+     * Drains only the jobs of the given types, as {@link #drain(Duration)} drains all (stop request, wait, interrupt,
+     * release without charging; a handler that ignores the interrupt leaves its job under its lease), while the jobs
+     * of other types keep running and being claimed. For a host whose handlers of some types go away while the node
+     * runs (a message endpoint deactivated when its application is undeployed). The types are not claimed during the
+     * drain; the caller removes them from the {@link JobHandlers} first, else they are claimed again after it.
+     *
+     * @return what the drain did to the jobs of those types
+     */
+    public DrainReport drain(Set<String> types, Duration drain) {
+        if (!started || types.isEmpty()) {
+            return new DrainReport(0, 0, 0, 0);
+        }
+        Set<String> drained = Set.copyOf(types);
+        draining.addAll(drained);
+        try {
+            return new Drain(slots.executionsOf(drained), slots::awaitFinish, this::leaveUnderLease, () -> recorder.releases(drained),
+                    node.owner()).run(drain, config.interruptGrace());
+        } finally {
+            draining.removeAll(drained);
+        }
     }
 
     /** The drain settled it, its handler still running: out of running, so the heartbeat no longer renews its lease. */

@@ -36,10 +36,11 @@ import java.util.logging.Logger;
  * JSON payload to the handler's payload type and the handler's return value back to JSON.
  *
  * <p>Refuses to start when two beans claim one type or a type name breaks the job-type rule. Demo handlers are
- * skipped unless {@code dukequeue.demo.enabled} is true.
+ * skipped unless {@code dukequeue.demo.enabled} is true. The application host's {@link JobHandlers}: its types are
+ * fixed once discovered.
  */
 @ApplicationScoped
-public class HandlerRegistry {
+public class HandlerRegistry implements JobHandlers {
 
     private static final Logger LOG = Logger.getLogger(HandlerRegistry.class.getName());
     private static final Type HANDLER_TYPE = new TypeLiteral<JobHandler<?>>() { }.getType();
@@ -113,8 +114,15 @@ public class HandlerRegistry {
     }
 
     /** @return the job types this node can run (the only ones it claims) */
+    @Override
     public Set<String> types() {
         return bindings.keySet();
+    }
+
+    /** Runs one attempt; the lease is not needed: a CDI handler's outcome is written by the dispatcher. */
+    @Override
+    public Object invoke(JobContext context, dev.dukequeue.engine.job.Lease lease) throws Exception {
+        return invoke(context);
     }
 
     /**
@@ -169,7 +177,8 @@ public class HandlerRegistry {
     }
 
     /** @return the handler's result as JSON text (a JsonValue as-is), or null */
-    String resultJson(Object result) {
+    @Override
+    public String resultJson(Object result) {
         if (result == null) {
             return null;
         }

@@ -48,6 +48,8 @@ final class OutcomeRecorder {
     private final BooleanSupplier started;
     /** Jobs given back without charging their attempt (the drain reports its share). */
     private final AtomicInteger releases = new AtomicInteger();
+    /** The same, per job type (a drain of some types reports theirs). */
+    private final java.util.Map<String, AtomicInteger> releasesByType = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param scheduler runs the retries of writes
@@ -70,6 +72,16 @@ final class OutcomeRecorder {
     /** @return jobs released without charging their attempt since start */
     int releases() {
         return releases.get();
+    }
+
+    /** @return jobs of the given types released without charging their attempt since start */
+    int releases(java.util.Set<String> types) {
+        int n = 0;
+        for (String type : types) {
+            AtomicInteger count = releasesByType.get(type);
+            n += count == null ? 0 : count.get();
+        }
+        return n;
     }
 
     /** The handler threw: the policy decides; a handler stopped by this node's shutdown is released instead. */
@@ -227,6 +239,7 @@ final class OutcomeRecorder {
         switch (outcome) {
             case RELEASED -> {
                 releases.incrementAndGet();
+                releasesByType.computeIfAbsent(job.type(), t -> new AtomicInteger()).incrementAndGet();
                 LOG.info(() -> execution + ": RUNNING -> SCHEDULED (released, attempt not charged): " + reason);
             }
             case CHARGED_RETRY, CHARGED_DEAD_LETTER -> {

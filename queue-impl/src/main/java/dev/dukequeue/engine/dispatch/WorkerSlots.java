@@ -63,6 +63,21 @@ final class WorkerSlots {
         return running.values();
     }
 
+    /** @return the executions of the given job types (a live view) */
+    Collection<Execution> executionsOf(Set<String> types) {
+        return new java.util.AbstractCollection<>() {
+            @Override
+            public java.util.Iterator<Execution> iterator() {
+                return running.values().stream().filter(e -> types.contains(e.type())).iterator();
+            }
+
+            @Override
+            public int size() {
+                return (int) running.values().stream().filter(e -> types.contains(e.type())).count();
+            }
+        };
+    }
+
     int size() {
         return running.size();
     }

@@ -50,6 +50,18 @@ public class JobRescuer {
     @Inject
     EngineMetrics metrics;
 
+    /** For the container. */
+    public JobRescuer() {
+    }
+
+    /** Outside the container (the hand-built engine). */
+    public JobRescuer(JdbcJobStore store, DatabaseGuard database, EngineConfig config, EngineMetrics metrics) {
+        this.store = store;
+        this.database = database;
+        this.config = config;
+        this.metrics = metrics;
+    }
+
     private final AtomicBoolean busy = new AtomicBoolean();
     private final AtomicLong rescuedTotal = new AtomicLong();
     private volatile OutcomePolicy policy;

@@ -45,6 +45,20 @@ public class StartupRecovery {
     @Inject
     EngineMetrics metrics;
 
+    /** For CDI. */
+    public StartupRecovery() {
+    }
+
+    /** Outside CDI (the hand-built engine). */
+    public StartupRecovery(JdbcJobStore store, NodeIdentity node, EngineConfig config, EngineStatus status,
+            EngineMetrics metrics) {
+        this.store = store;
+        this.node = node;
+        this.config = config;
+        this.status = status;
+        this.metrics = metrics;
+    }
+
     /** @return how many jobs were reclaimed */
     public long recoverEarlierIncarnations() {
         OutcomePolicy policy = OutcomePolicy.withJitter(config.backoffBase(), config.backoffMax());

@@ -2,8 +2,6 @@ package dev.dukequeue.engine.lifecycle;
 
 import dev.dukequeue.engine.config.EngineConfig;
 import dev.dukequeue.engine.database.ConfiguredDataSource;
-import dev.dukequeue.engine.database.DatabaseProbe;
-import dev.dukequeue.engine.database.SchemaMigrator;
 import dev.dukequeue.engine.dispatch.Dispatcher;
 import dev.dukequeue.engine.dispatch.HandlerRegistry;
 import dev.dukequeue.engine.lease.StartupRecovery;
@@ -21,9 +19,7 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.inject.Inject;
-import java.sql.SQLException;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -40,7 +36,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * configuration, duplicate handlers, an edited migration) is logged; with {@code dukequeue.startup.exit-on-fatal} the JVM then exits so that a supervisor restarts it with its own
  * back-off, instead of a node that stays up and does nothing.
  *
- * <p>Shutdown runs through {@link ShutdownOrchestrator}, from a JVM shutdown hook (SIGTERM, SIGINT) registered here
+ * <p>The sequence after the configuration checks is {@link EngineStartup}, shared with the hand-built engine of the
+ * resource adapter. Shutdown runs through {@link ShutdownOrchestrator}, from a JVM shutdown hook (SIGTERM, SIGINT) registered here
  * and from {@link PreDestroy} (undeploy, server stop), whichever comes first.
  *
  * <p>No transaction of its own: migrations commit on their own connection, outside any JTA transaction. (Not a
@@ -127,55 +124,8 @@ public class EngineBootstrap {
     }
 
     private void startWhenDatabaseAnswers() {
-        long begin = System.nanoTime();
-        long delay = 500;
-        for (int attempt = 1; !shutdown.begun(); attempt++) {
-            java.util.Optional<String> unreachable = DatabaseProbe.unreachable(dataSource);
-            if (unreachable.isEmpty()) {
-                break;
-            }
-            String why = unreachable.get();
-            long wait = delay;
-            int n = attempt;
-            status.enter(EngineStatus.Phase.WAITING_FOR_DATABASE, "database unreachable (attempt " + n + "): "
-                    + why);
-            LOG.warning(() -> "DukeQueue node " + node.owner() + ": database unreachable at start-up (attempt " + n
-                    + "): " + why + "; next attempt in " + wait + " ms");
-            try {
-                if (stopping.await(wait, TimeUnit.MILLISECONDS)) {
-                    return;
-                }
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            delay = Math.min(delay * 2, config.startupRetryMax().toMillis());
-        }
-        if (shutdown.begun()) {
-            return;
-        }
-        try {
-            status.enter(EngineStatus.Phase.RECOVERING, "migrating the schema and reclaiming interrupted jobs");
-            int applied = new SchemaMigrator(dataSource).migrate();
-            LOG.info(() -> "schema migrations: " + applied + " applied");
-            recovery.recoverEarlierIncarnations();
-            config.maxRunningByQueue().forEach((queue, max) -> {
-                store.setMaxRunning(queue, max);
-                LOG.info(() -> "queue '" + queue + "': at most " + max + " running jobs across the cluster"
-                        + " (dukequeue.queue.max-running)");
-            });
-            recurring.start();
-        } catch (SQLException | RuntimeException e) {
-            fatal("the database is reachable but not usable, or a recurring job is invalid", e);
-            return;
-        }
-        dispatcher.start();
-        housekeeping.start();
-        registerGauges();
-        status.enter(EngineStatus.Phase.RUNNING, "claiming and running jobs");
-        nodes.beat(); // the node shows in the cluster table at once, not one housekeeping interval later
-        LOG.info(() -> "DukeQueue node " + node.owner() + " started on " + store.dialect() + " in "
-                + (System.nanoTime() - begin) / 1_000_000 + " ms");
+        new EngineStartup(dataSource, store, recovery, config, status, node, shutdown::begun, stopping)
+                .run(recurring::start, dispatcher, housekeeping, nodes, this::registerGauges, this::fatal);
     }
 
     /** This node's gauges (workers, the database circuit, abandoned threads) and the persistence error counter. */
@@ -192,13 +142,7 @@ public class EngineBootstrap {
     }
 
     private void fatal(String what, Exception e) {
-        // The cause's message, not a container wrapper's (WELD-000049 ... around "dukequeue.workers must be ...").
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        String message = cause == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + cause.getMessage();
-        status.enter(EngineStatus.Phase.FAILED, what + ": " + message);
+        String message = EngineStartup.failed(status, what, e);
         LOG.log(Level.SEVERE, "DukeQueue cannot start: " + what + ": " + message, e);
         if (exitOnFatal()) {
             LOG.severe("DukeQueue: exiting (dukequeue.startup.exit-on-fatal=true) so that the supervisor restarts "

@@ -85,6 +85,25 @@ public class ShutdownOrchestrator {
     private static final PrintStream FD2 = new PrintStream(new FileOutputStream(FileDescriptor.err), true,
             StandardCharsets.UTF_8);
 
+    /** For CDI. */
+    public ShutdownOrchestrator() {
+    }
+
+    /**
+     * Outside CDI (the hand-built engine): the engine's own phases only, without recurring jobs (not run there) or
+     * applications' {@link ShutdownStep}s (no CDI to find them).
+     */
+    public ShutdownOrchestrator(Dispatcher dispatcher, Housekeeping housekeeping, NodeRegistry nodes,
+            EngineStatus status, EngineConfig config, NodeIdentity node, Clock clock) {
+        this.dispatcher = dispatcher;
+        this.housekeeping = housekeeping;
+        this.nodes = nodes;
+        this.status = status;
+        this.config = config;
+        this.node = node;
+        this.clock = clock;
+    }
+
     private final AtomicBoolean begun = new AtomicBoolean();
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile boolean jvmExiting;
@@ -149,7 +168,9 @@ public class ShutdownOrchestrator {
         steps.add(new Step("stop-claiming", ShutdownStep.STOP_CLAIMING, Set.of("readiness-down"), Duration.ofSeconds(15),
                 () -> {
                     housekeeping.stop();
-                    recurring.stop();
+                    if (recurring != null) {
+                        recurring.stop();
+                    }
                     dispatcher.stopClaiming();
                     return "no new claims";
                 }));
@@ -165,7 +186,7 @@ public class ShutdownOrchestrator {
                     : " (handlers still running or outcomes not written: taken back once the lease of "
                     + config.leaseDuration().toMillis() + " ms expires)");
         }));
-        for (ShutdownStep s : applicationSteps) {
+        for (ShutdownStep s : applicationSteps == null ? List.<ShutdownStep>of() : applicationSteps) {
             steps.add(new Step(s.name(), s.order(), s.after(), s.timeout(), () -> {
                 s.run();
                 return "done";

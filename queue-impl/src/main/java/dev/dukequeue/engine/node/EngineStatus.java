@@ -32,6 +32,15 @@ public class EngineStatus {
         FAILED
     }
 
+    /** For CDI. */
+    public EngineStatus() {
+    }
+
+    /** Outside CDI (the hand-built engine). */
+    public EngineStatus(dev.dukequeue.engine.observe.EngineMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     private volatile Phase phase = Phase.STARTING;
     private volatile String reason = "starting";
     private final AtomicLong reclaimedAtStartup = new AtomicLong();

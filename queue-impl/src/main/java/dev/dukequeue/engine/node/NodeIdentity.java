@@ -22,6 +22,16 @@ public class NodeIdentity {
     private String name;
     private String incarnation;
 
+    /** For CDI. */
+    public NodeIdentity() {
+    }
+
+    /** Outside CDI (the hand-built engine): a new incarnation of the configured node. */
+    public NodeIdentity(EngineConfig config) {
+        this.config = config;
+        init();
+    }
+
     @PostConstruct
     void init() {
         name = config.nodeName().orElseGet(() -> hostName().replaceAll("[^A-Za-z0-9._-]", "-"));

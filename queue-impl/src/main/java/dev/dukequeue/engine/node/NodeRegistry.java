@@ -47,6 +47,21 @@ public class NodeRegistry {
     @Inject
     EngineMetrics metrics;
 
+    /** For CDI. */
+    public NodeRegistry() {
+    }
+
+    /** Outside CDI (the hand-built engine). */
+    public NodeRegistry(ClusterStore cluster, DatabaseGuard database, EngineConfig config, NodeIdentity node,
+            EngineStatus status, EngineMetrics metrics) {
+        this.cluster = cluster;
+        this.database = database;
+        this.config = config;
+        this.node = node;
+        this.status = status;
+        this.metrics = metrics;
+    }
+
     private final Object lock = new Object();
     /** Activity drained but not yet written (a failed write keeps it for the next). */
     private final Map<String, long[]> unwritten = new java.util.TreeMap<>();

@@ -31,12 +31,24 @@ import org.eclipse.microprofile.metrics.Timer;
  *
  * <p>Labels are the queue (and the error category, schedule or state), never the job type or id, to keep the number
  * of series bounded by the number of queues.
+ *
+ * <p>Without a registry (a hand-built engine, where MicroProfile Metrics is not injected) every counter, timer and
+ * gauge is a no-op; the activity tally that feeds {@code dq_stat} still counts.
  */
 @ApplicationScoped
 public class EngineMetrics {
 
     @Inject
     MetricRegistry registry;
+
+    /** For CDI. */
+    public EngineMetrics() {
+    }
+
+    /** Outside CDI: on the given registry, or with none (null: metrics off). */
+    public EngineMetrics(MetricRegistry registry) {
+        this.registry = registry;
+    }
 
     /** Queue depth snapshot: queue -> state -> count (states PENDING, SCHEDULED, RUNNING). */
     private final Map<String, Map<JobState, AtomicLong>> depths = new ConcurrentHashMap<>();
@@ -57,11 +69,18 @@ public class EngineMetrics {
     }
 
     private void count(String name, String description, long n, Tag... tags) {
+        if (registry == null) {
+            return;
+        }
         counters.computeIfAbsent(key(name, tags), k -> registry.counter(
                 Metadata.builder().withName(name).withDescription(description).build(), tags)).inc(n);
     }
 
+    /** @return the timer, or null when there is no registry */
     private Timer timer(String name, String description, Tag... tags) {
+        if (registry == null) {
+            return null;
+        }
         return timers.computeIfAbsent(key(name, tags), k -> registry.timer(Metadata.builder().withName(name)
                 .withUnit(MetricUnits.SECONDS).withDescription(description).build(), tags));
     }
@@ -84,8 +103,10 @@ public class EngineMetrics {
 
     /** A node leased a job; {@code wait} is how long it was due before (database clock). */
     public void claimed(String queue, long waitMs) {
-        timer("dukequeue_queue_wait", "how long due jobs waited before a node claimed them", queue(queue))
-                .update(Duration.ofMillis(clampWait(waitMs)));
+        Timer t = timer("dukequeue_queue_wait", "how long due jobs waited before a node claimed them", queue(queue));
+        if (t != null) {
+            t.update(Duration.ofMillis(clampWait(waitMs)));
+        }
     }
 
     /**
@@ -113,7 +134,10 @@ public class EngineMetrics {
 
     /** An attempt ended with an outcome the database took; {@code took} is measured on the monotonic clock. */
     public void executed(String queue, Duration took) {
-        timer("dukequeue_execution", "how long handlers ran, per attempt", queue(queue)).update(took);
+        Timer t = timer("dukequeue_execution", "how long handlers ran, per attempt", queue(queue));
+        if (t != null) {
+            t.update(took);
+        }
     }
 
     public void completed(String queue) {
@@ -209,6 +233,9 @@ public class EngineMetrics {
 
     /** Registers a gauge once. */
     public void gauge(String name, String description, DoubleSupplier value, Tag... tags) {
+        if (registry == null) {
+            return;
+        }
         registry.gauge(Metadata.builder().withName(name).withDescription(description).build(), value,
                 DoubleSupplier::getAsDouble, tags);
     }
@@ -249,7 +276,7 @@ public class EngineMetrics {
                 if (export && gauges.add(id)) {
                     gauge(depthName(state), "jobs " + state + " in the queue, cluster-wide (snapshot; exported by the"
                             + " depth reporter only)", () -> v.get(), queue(queue));
-                } else if (!export && gauges.remove(id)) {
+                } else if (!export && gauges.remove(id) && registry != null) {
                     registry.remove(new MetricID(depthName(state), queue(queue)));
                 }
             }

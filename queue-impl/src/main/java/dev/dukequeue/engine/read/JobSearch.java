@@ -43,6 +43,19 @@ public class JobSearch {
     @Inject
     dev.dukequeue.engine.observe.EngineMetrics metrics;
 
+    /** For CDI. */
+    public JobSearch() {
+    }
+
+    /** Outside CDI (the hand-built engine). */
+    public JobSearch(JpaUnit unit, dev.dukequeue.engine.store.JdbcJobStore store,
+            dev.dukequeue.engine.config.EngineConfig config, dev.dukequeue.engine.observe.EngineMetrics metrics) {
+        this.unit = unit;
+        this.store = store;
+        this.config = config;
+        this.metrics = metrics;
+    }
+
     /** @return the job, or empty */
     public Optional<JobView> find(JobId id) {
         return unit.read(em -> Optional.ofNullable(em.find(JobEntity.class, id.toString())).map(JobEntity::toView));

@@ -7,6 +7,8 @@ import dev.dukequeue.JobState;
 import dev.dukequeue.engine.database.JobNotifications;
 import dev.dukequeue.engine.database.SqlDialect;
 import dev.dukequeue.engine.database.StoreException;
+import dev.dukequeue.engine.database.TransactionBoundary;
+import dev.dukequeue.engine.database.TransactionBoundary.Attribute;
 import dev.dukequeue.engine.job.ClaimedJob;
 import dev.dukequeue.engine.job.JobEvent;
 import dev.dukequeue.engine.job.Lease;
@@ -46,6 +48,12 @@ import javax.sql.DataSource;
  * Outside a container (the store tests) the caller supplies the transaction on the connections of the given data
  * source. SQL errors surface as {@link StoreException}, which rolls the transaction back.
  *
+ * <p>In a host without an EJB container (the hand-built engine of a resource adapter) the attributes have no
+ * container to read them: each method passes its attribute, with its statements, to the {@link TransactionBoundary}
+ * the store was built with ({@code HostTransactions}: join the caller's JTA transaction, or a local transaction of its
+ * own). In the container that boundary does nothing. The two must agree: a method's {@code @TransactionAttribute} and
+ * the attribute it passes to {@code run} are the same (no attribute: the class's {@code REQUIRES_NEW}).
+ *
  * <p>Thread-safe: it holds no state but its data source and lazily detected dialect.
  */
 @Singleton
@@ -57,6 +65,7 @@ public class JdbcJobStore {
     private DataSource dataSource;
 
     private volatile JobSql sql;
+    private TransactionBoundary transactions = TransactionBoundary.CONTAINER;
 
     /** For the container. */
     public JdbcJobStore() {
@@ -65,6 +74,15 @@ public class JdbcJobStore {
     /** For use outside a container, on a data source whose connections the caller puts in a transaction. */
     public JdbcJobStore(DataSource dataSource) {
         this.dataSource = dataSource;
+    }
+
+    /**
+     * For a host without an EJB container: each method's transaction is demarcated by {@code transactions} from the
+     * method's attribute.
+     */
+    public JdbcJobStore(DataSource dataSource, TransactionBoundary transactions) {
+        this.dataSource = dataSource;
+        this.transactions = transactions;
     }
 
     /**
@@ -100,7 +118,7 @@ public class JdbcJobStore {
      */
     @TransactionAttribute(TransactionAttributeType.REQUIRED)
     public Submission submit(List<JobRequest> requests, List<Integer> order, SubmitRules rules) {
-        return run(() -> "insert of " + requests.size() + " job(s)",
+        return run(Attribute.REQUIRED, () -> "insert of " + requests.size() + " job(s)",
                 (c, q) -> Submissions.submit(c, q, requests, order, rules));
     }
 
@@ -141,6 +159,20 @@ public class JdbcJobStore {
      */
     public boolean complete(Lease lease, String resultJson) {
         return completeAll(List.of(new Completion(lease, resultJson)))[0];
+    }
+
+    /**
+     * RUNNING -> COMPLETED in the caller's transaction ({@code REQUIRED} in both hosts: joined when the caller has one,
+     * else a transaction of its own), fenced by the lease exactly as {@link #complete} is. For a handler that writes
+     * its job's outcome in the same transaction as its own work (a message-driven bean's delivery), so that the work
+     * and the outcome commit or roll back together; the handler then tells the dispatcher it settled the job.
+     *
+     * @return false if the fence refused it (the lease was lost: rescued, cancelled or taken over): nothing changed
+     */
+    @TransactionAttribute(TransactionAttributeType.REQUIRED)
+    public boolean completeInCallerTransaction(Lease lease, String resultJson) {
+        return run(Attribute.REQUIRED, () -> "completion of " + lease.jobId() + " in the caller's transaction",
+                (c, q) -> Outcomes.completeAll(c, q, List.of(new Completion(lease, resultJson))))[0];
     }
 
     /** One successful attempt's outcome, for {@link #completeAll}. */
@@ -283,15 +315,15 @@ public class JdbcJobStore {
     /** @return the cluster-wide RUNNING limit of each limited queue */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public Map<String, Integer> queueLimits() {
-        return run(() -> "reading queue limits", QueueSettings::queueLimits);
+        return run(Attribute.SUPPORTS, () -> "reading queue limits", QueueSettings::queueLimits);
     }
 
     /** @return the ids of finished jobs a bulk re-drive takes, oldest first (dependencies before their dependents) */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<JobId> selectForRedrive(String state, String queue, String type, Instant finishedFrom,
             Instant finishedTo, int limit) {
-        return run(() -> "selecting jobs to re-drive", (c, q) -> OperatorCommands.selectForRedrive(c, q, state, queue,
-                type, finishedFrom, finishedTo, limit));
+        return run(Attribute.SUPPORTS, () -> "selecting jobs to re-drive", (c, q) -> OperatorCommands.selectForRedrive(
+                c, q, state, queue, type, finishedFrom, finishedTo, limit));
     }
 
     /**
@@ -323,19 +355,20 @@ public class JdbcJobStore {
     /** @return every schedule's row */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<ScheduleState> schedules() {
-        return run(() -> "reading schedules", Schedules::all);
+        return run(Attribute.SUPPORTS, () -> "reading schedules", Schedules::all);
     }
 
     /** @return the queues paused now */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public Set<String> pausedQueues() {
-        return run(() -> "reading paused queues", QueueSettings::paused);
+        return run(Attribute.SUPPORTS, () -> "reading paused queues", QueueSettings::paused);
     }
 
     /** @return jobs waiting in a queue (SCHEDULED or PENDING), read in the caller's transaction if there is one */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public long waitingCount(String queue) {
-        return run(() -> "counting waiting jobs of queue " + queue, (c, q) -> QueueSettings.waitingCount(c, q, queue));
+        return run(Attribute.SUPPORTS, () -> "counting waiting jobs of queue " + queue,
+                (c, q) -> QueueSettings.waitingCount(c, q, queue));
     }
 
     /**
@@ -345,8 +378,8 @@ public class JdbcJobStore {
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public List<PurgeCandidate> selectPurgeCandidates(String state, Instant cutoff, String queue, Instant afterFinishedAt,
             String afterId, int limit) {
-        return run(() -> "selecting " + state + " jobs to purge", (c, q) -> Retention.candidates(c, q, state, cutoff,
-                queue, afterFinishedAt, afterId, limit));
+        return run(Attribute.NOT_SUPPORTED, () -> "selecting " + state + " jobs to purge",
+                (c, q) -> Retention.candidates(c, q, state, cutoff, queue, afterFinishedAt, afterId, limit));
     }
 
     /**
@@ -367,14 +400,14 @@ public class JdbcJobStore {
     /** @return which of the idempotency keys already name a job in the queue */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public Set<String> existingKeys(String queue, List<String> keys) {
-        return run(() -> "looking up idempotency keys of queue " + queue,
+        return run(Attribute.SUPPORTS, () -> "looking up idempotency keys of queue " + queue,
                 (c, q) -> Submissions.existingKeys(c, q, queue, keys));
     }
 
     /** @return PENDING, SCHEDULED and RUNNING jobs per queue and state (the metrics' depth snapshot) */
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public Map<String, Map<JobState, Long>> activeCounts() {
-        return run(() -> "counting active jobs", QueueSettings::activeCounts);
+        return run(Attribute.NOT_SUPPORTED, () -> "counting active jobs", QueueSettings::activeCounts);
     }
 
     /** @return the database's current time, the clock every lease and due time is measured on */
@@ -391,7 +424,7 @@ public class JdbcJobStore {
     /** @return the dialect of the database behind this store */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public SqlDialect dialect() {
-        return run(() -> "detecting the database", (c, q) -> q.dialect);
+        return run(Attribute.SUPPORTS, () -> "detecting the database", (c, q) -> q.dialect);
     }
 
     /** Statements of one store operation, on its connection. */
@@ -400,13 +433,23 @@ public class JdbcJobStore {
         T on(Connection c, JobSql q) throws SQLException;
     }
 
-    /** Runs one operation on a connection of the data source; a failed statement becomes a StoreException. */
+    /** Runs one operation of the class's default attribute, {@code REQUIRES_NEW}. */
     private <T> T run(Supplier<String> operation, Statements<T> statements) {
-        try (Connection c = dataSource.getConnection()) {
-            return statements.on(c, sql(c));
-        } catch (SQLException e) {
-            throw new StoreException(operation.get(), e);
-        }
+        return run(Attribute.REQUIRES_NEW, operation, statements);
+    }
+
+    /**
+     * Runs one operation on a connection of the data source, in the transaction its attribute asks for (the
+     * container's, in the container); a failed statement becomes a StoreException.
+     */
+    private <T> T run(Attribute attribute, Supplier<String> operation, Statements<T> statements) {
+        return transactions.run(attribute, () -> {
+            try (Connection c = dataSource.getConnection()) {
+                return statements.on(c, sql(c));
+            } catch (SQLException e) {
+                throw new StoreException(operation.get(), e);
+            }
+        });
     }
 
     private JobSql sql(Connection c) throws SQLException {

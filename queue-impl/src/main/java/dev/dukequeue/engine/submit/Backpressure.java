@@ -38,6 +38,17 @@ public class Backpressure {
 
     private final Map<String, Long> lastWarning = new ConcurrentHashMap<>();
 
+    /** For CDI. */
+    public Backpressure() {
+    }
+
+    /** Outside CDI (the hand-built engine). */
+    public Backpressure(JdbcJobStore store, EngineConfig config, dev.dukequeue.engine.observe.EngineMetrics metrics) {
+        this.store = store;
+        this.config = config;
+        this.metrics = metrics;
+    }
+
     /**
      * @throws QueueFullException if accepting {@code requests} would put a queue past its limit
      */

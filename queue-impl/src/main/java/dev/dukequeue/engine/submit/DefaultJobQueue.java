@@ -13,6 +13,7 @@ import dev.dukequeue.engine.job.JobEvent;
 import dev.dukequeue.engine.database.DatabaseGuard;
 import dev.dukequeue.engine.store.JdbcJobStore;
 import dev.dukequeue.engine.database.StoreException;
+import dev.dukequeue.engine.database.TransactionBoundary;
 import dev.dukequeue.engine.store.Submission;
 import dev.dukequeue.engine.store.Transition;
 import dev.dukequeue.engine.job.JobTransitions;
@@ -40,6 +41,13 @@ import java.util.logging.Logger;
  * The {@link JobQueue} applications inject. Submissions join the caller's JTA transaction (or run in their own) and
  * wake this node's dispatcher once that transaction commits; rejections for bad input happen before any write and
  * leave the caller's transaction intact.
+ *
+ * <p>Two hosts. Under CDI the {@code @Transactional} interceptor gives {@link #submitAll} its transaction and the
+ * registry is the server's. Built by hand (a resource adapter's engine) a {@link TransactionBoundary} does: the
+ * submission joins the caller's JTA transaction when one is active, else runs in a local transaction of its own; the
+ * wake-up is registered after the commit when there is a registry and a transaction, else sent once the local
+ * transaction committed. Reads ({@link #find}, and the views {@link #cancel} and {@link #retry} return) need the JPA
+ * read model ({@link JobSearch}); without it they throw {@link UnsupportedOperationException}.
  */
 @ApplicationScoped
 public class DefaultJobQueue implements JobQueue {
@@ -70,6 +78,34 @@ public class DefaultJobQueue implements JobQueue {
     @Resource
     TransactionSynchronizationRegistry transactions;
 
+    /** Nothing under CDI (the interceptor demarcates); the hand-built host's local or joined transactions. */
+    private TransactionBoundary boundary = TransactionBoundary.CONTAINER;
+
+    /** For CDI. */
+    public DefaultJobQueue() {
+    }
+
+    /**
+     * Outside CDI (the hand-built engine).
+     *
+     * @param search       the read model, or null without a JPA provider (reads then throw)
+     * @param transactions the server's registry, or null if the host has none (wake-ups are then sent at once)
+     * @param boundary     the submission's transaction: joined or local ({@code HostTransactions})
+     */
+    public DefaultJobQueue(JdbcJobStore store, JobSearch search, DatabaseGuard database, Backpressure backpressure,
+            SubmissionRules rules, Dispatcher dispatcher, dev.dukequeue.engine.observe.EngineMetrics metrics,
+            TransactionSynchronizationRegistry transactions, TransactionBoundary boundary) {
+        this.store = store;
+        this.search = search;
+        this.database = database;
+        this.backpressure = backpressure;
+        this.rules = rules;
+        this.dispatcher = dispatcher;
+        this.metrics = metrics;
+        this.transactions = transactions;
+        this.boundary = boundary;
+    }
+
     @Override
     @Transactional(value = TxType.REQUIRED, dontRollbackOn = {InvalidJobRequestException.class, QueueFullException.class})
     public JobReceipt submit(JobRequest request) {
@@ -84,6 +120,24 @@ public class DefaultJobQueue implements JobQueue {
     public List<JobReceipt> submitAll(List<JobRequest> requests) {
         List<Integer> order = rules.check(requests); // every rule that needs no database, before any write
         database.ensureAvailable(); // fail fast with 503 while the database circuit is open
+        Map<String, Long> created = new java.util.TreeMap<>();
+        List<JobReceipt> receipts;
+        try {
+            receipts = boundary.run(TransactionBoundary.Attribute.REQUIRED, () -> write(requests, order, created));
+        } catch (StoreException e) {
+            // Only in the hand-built host: the submission's own local transaction could not commit.
+            database.failed("submission", e);
+            throw new QueueUnavailableException("the job store could not take the submission: " + e.getMessage()
+                    + "; nothing was written", DatabaseGuard.RETRY_AFTER, e);
+        }
+        if (!created.isEmpty()) {
+            wakeAfterCommit(created);
+        }
+        return receipts;
+    }
+
+    /** The submission's writes, in its transaction; fills {@code created} with the new jobs per queue. */
+    private List<JobReceipt> write(List<JobRequest> requests, List<Integer> order, Map<String, Long> created) {
         List<JobReceipt> receipts;
         Submission submission;
         try {
@@ -96,22 +150,25 @@ public class DefaultJobQueue implements JobQueue {
                     + "; nothing was written", DatabaseGuard.RETRY_AFTER, e);
         }
         if (submission.rejected()) {
-            if (submission.wrote()) {
-                transactions.setRollbackOnly(); // part of the batch was written: none of it may stay
+            if (submission.wrote() && inJta()) {
+                // Part of the batch was written: none of it may stay. (In a local transaction, the throw below rolls
+                // it back.)
+                transactions.setRollbackOnly();
             }
             throw new InvalidJobRequestException(submission.field(), submission.rule());
         }
         receipts = submission.receipts();
-        if (receipts.stream().anyMatch(JobReceipt::created)) {
-            Map<String, Long> created = new java.util.TreeMap<>();
-            for (int i = 0; i < receipts.size(); i++) {
-                if (receipts.get(i).created()) {
-                    created.merge(requests.get(i).queue(), 1L, Long::sum);
-                }
+        for (int i = 0; i < receipts.size(); i++) {
+            if (receipts.get(i).created()) {
+                created.merge(requests.get(i).queue(), 1L, Long::sum);
             }
-            wakeAfterCommit(created);
         }
         return receipts;
+    }
+
+    /** @return true if the calling thread's JTA transaction is active (always, under CDI's {@code @Transactional}) */
+    private boolean inJta() {
+        return transactions != null && transactions.getTransactionKey() != null;
     }
 
     @Override
@@ -150,6 +207,12 @@ public class DefaultJobQueue implements JobQueue {
     }
 
     private void wakeAfterCommit(Map<String, Long> createdPerQueue) {
+        if (!inJta()) {
+            // The hand-built host's local transaction has committed already (or the host has no registry).
+            createdPerQueue.forEach(metrics::submitted);
+            dispatcher.wake();
+            return;
+        }
         transactions.registerInterposedSynchronization(new Synchronization() {
             @Override
             public void beforeCompletion() {
@@ -209,9 +272,17 @@ public class DefaultJobQueue implements JobQueue {
         dispatcher.wake();
     }
 
+    private JobSearch search() {
+        if (search == null) {
+            throw new UnsupportedOperationException("reading jobs needs the JPA read model (EclipseLink on the class"
+                    + " path); this engine was built without it");
+        }
+        return search;
+    }
+
     @Override
     public Optional<JobView> find(JobId id) {
-        return search.find(id);
+        return search().find(id);
     }
 
     @Override
@@ -219,7 +290,7 @@ public class DefaultJobQueue implements JobQueue {
         require(id, "cancel", JobEvent.CANCEL, database.call("cancel of " + id, () -> store.apply(id, JobEvent.CANCEL)));
         // If it ran here, stop the handler now; on another node the next heartbeat finds the lease gone.
         dispatcher.cancelled(id);
-        JobView view = search.find(id).orElseThrow(() -> new JobNotFoundException(id));
+        JobView view = search().find(id).orElseThrow(() -> new JobNotFoundException(id));
         metrics.cancelled(view.queue());
         return view;
     }
@@ -228,6 +299,6 @@ public class DefaultJobQueue implements JobQueue {
     public JobView retry(JobId id) {
         require(id, "retry", JobEvent.REDRIVE, database.call("retry of " + id, () -> store.apply(id, JobEvent.REDRIVE)));
         dispatcher.wake();
-        return search.find(id).orElseThrow(() -> new JobNotFoundException(id));
+        return search().find(id).orElseThrow(() -> new JobNotFoundException(id));
     }
 }

@@ -26,6 +26,16 @@ public class DependencySweep {
     @Inject
     DatabaseGuard database;
 
+    /** For CDI. */
+    public DependencySweep() {
+    }
+
+    /** Outside CDI (the hand-built engine). */
+    public DependencySweep(JdbcJobStore store, DatabaseGuard database) {
+        this.store = store;
+        this.database = database;
+    }
+
     /**
      * One sweep, in batches until nothing is left. Never throws: a failure is logged and the next tick tries again.
      *

@@ -29,6 +29,9 @@ import java.util.logging.Logger;
  * its own clock), so nothing is lost when a node restarts and nothing needs cluster-wide timer coordination.
  * Bean-managed concurrency: a tick that outlasts the interval does not hold the next one back (the rescue skips a
  * tick while the previous one still runs).
+ *
+ * <p>In a host without an EJB container (the hand-built engine of a resource adapter) the host's {@link Timers} wake
+ * {@link #tick()} instead of the EJB timer.
  */
 @Singleton
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
@@ -62,14 +65,55 @@ public class Housekeeping {
 
     private volatile Timer timer;
 
+    /** A host's periodic timers (a resource adapter's BootstrapContext timer, for instance). */
+    @FunctionalInterface
+    public interface Timers {
+        /** @return what cancels the task */
+        AutoCloseable every(java.time.Duration period, Runnable task);
+    }
+
+    /** The host's timers; null in the container (the EJB timer service). */
+    private Timers timers;
+    private volatile AutoCloseable hostTimer;
+
+    /** For the container. */
+    public Housekeeping() {
+    }
+
+    /** Outside the container (the hand-built engine): ticks on the host's timers. */
+    public Housekeeping(JobRescuer rescuer, DependencySweep dependencies, NodeRegistry nodes, JdbcJobStore store,
+            DatabaseGuard database, EngineConfig config, EngineMetrics metrics, Timers timers) {
+        this.rescuer = rescuer;
+        this.dependencies = dependencies;
+        this.nodes = nodes;
+        this.store = store;
+        this.database = database;
+        this.config = config;
+        this.metrics = metrics;
+        this.timers = timers;
+    }
+
     /** Starts the periodic housekeeping. */
     public void start() {
+        if (timers != null) {
+            hostTimer = timers.every(config.rescuerInterval(), this::tick);
+            return;
+        }
         long interval = config.rescuerInterval().toMillis();
         timer = timerService.createIntervalTimer(interval, interval, new TimerConfig("dukequeue-rescuer", false));
     }
 
     /** Stops the periodic housekeeping. */
     public void stop() {
+        AutoCloseable h = hostTimer;
+        hostTimer = null;
+        if (h != null) {
+            try {
+                h.close();
+            } catch (Exception e) {
+                LOG.fine(() -> "housekeeping timer already gone: " + e);
+            }
+        }
         Timer t = timer;
         timer = null;
         if (t != null) {
@@ -84,6 +128,12 @@ public class Housekeeping {
     @Timeout
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     void onTimer(Timer t) {
+        tick();
+    }
+
+    /** One housekeeping round; never throws (each part logs its own failure and the next tick tries again). */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public void tick() {
         rescuer.rescueNow();
         dependencies.settleDependencies();
         refreshDepths();
