@@ -1,0 +1,87 @@
+package dev.dukequeue.connector;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
+import org.eclipse.microprofile.config.spi.ConfigSource;
+
+/**
+ * The engine's settings in the adapter: MicroProfile Config as everywhere (system properties, environment variables,
+ * {@code microprofile-config.properties}), with the adapter's own config properties ({@code ra.xml}, or the server's
+ * {@code asadmin create-resource-adapter-config --property}) as an alternative of lower precedence: any MicroProfile
+ * source overrides them.
+ */
+final class AdapterSettings {
+
+    /** Below the environment (300), system properties (400) and microprofile-config.properties (100). */
+    static final int ORDINAL = 50;
+
+    private AdapterSettings() {
+    }
+
+    /**
+     * @param adapterProperties {@code dukequeue.*} keys from the adapter's config properties
+     * @param loader            the adapter's class loader (its {@code microprofile-config.properties}, its converters)
+     */
+    static Config build(Map<String, String> adapterProperties, ClassLoader loader) {
+        Map<String, String> copy = Collections.unmodifiableMap(new LinkedHashMap<>(adapterProperties));
+        ConfigSource adapter = new ConfigSource() {
+            @Override
+            public Set<String> getPropertyNames() {
+                return copy.keySet();
+            }
+
+            @Override
+            public String getValue(String name) {
+                return copy.get(name);
+            }
+
+            @Override
+            public String getName() {
+                return "dukequeue.rar config-properties";
+            }
+
+            @Override
+            public int getOrdinal() {
+                return ORDINAL;
+            }
+        };
+        return ConfigProviderResolver.instance().getBuilder().forClassLoader(loader).addDefaultSources()
+                .addDiscoveredSources().addDiscoveredConverters().withSources(adapter).build();
+    }
+
+    /**
+     * Parses the adapter's {@code settings} property: {@code key=value} pairs separated by {@code ;} or new lines.
+     *
+     * @throws IllegalArgumentException naming the pair that is not {@code key=value} or whose key is not a
+     *                                  {@code dukequeue.} setting
+     */
+    static Map<String, String> parse(String settings) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (settings == null || settings.isBlank()) {
+            return out;
+        }
+        if (settings.length() > 16_384) {
+            throw new IllegalArgumentException("settings must be at most 16384 characters, got " + settings.length());
+        }
+        for (String pair : settings.split("[;\\n]")) {
+            String p = pair.strip();
+            if (p.isEmpty()) {
+                continue;
+            }
+            int eq = p.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("settings: '" + p + "' is not key=value");
+            }
+            String key = p.substring(0, eq).strip();
+            if (!key.startsWith("dukequeue.")) {
+                throw new IllegalArgumentException("settings: '" + key + "' is not a dukequeue. setting");
+            }
+            out.put(key, p.substring(eq + 1).strip());
+        }
+        return out;
+    }
+}
