@@ -76,8 +76,10 @@ public final class Deployments {
         StringBuilder properties = new StringBuilder();
         config.forEach((k, v) -> properties.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
         return ShrinkWrap.createFromZipFile(WebArchive.class, war)
-                // Client-side helpers (embedded databases, server processes) never go into the server.
-                .addPackages(true, Filters.exclude(".*/EmbeddedDatabases.*|.*/process/.*"), "dev.dukequeue.it")
+                // Client-side helpers (embedded databases, server processes) never go into the server, nor do the
+                // connector test's applications (their beans bind to dukequeue.rar, which these deployments lack).
+                .addPackages(true, Filters.exclude(".*/EmbeddedDatabases.*|.*/process/.*|.*/connector/.*"),
+                        "dev.dukequeue.it")
                 .addAsResource(new StringAsset(properties.toString()), "META-INF/microprofile-config.properties")
                 .addAsLibraries(jarOf(org.assertj.core.api.Assertions.class), jarOf(org.awaitility.Awaitility.class),
                         jarOf(org.hamcrest.Matcher.class));

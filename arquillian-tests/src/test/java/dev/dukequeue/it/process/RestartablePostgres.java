@@ -14,7 +14,7 @@ import java.sql.SQLException;
  * page writes on) on a fixed port and data directory, so that it can be stopped and started again with its data, like
  * a database server restart, or killed like a power loss.
  */
-final class RestartablePostgres implements AutoCloseable {
+public final class RestartablePostgres implements AutoCloseable {
 
     private final int port;
     private final Path dataDir;
@@ -26,11 +26,11 @@ final class RestartablePostgres implements AutoCloseable {
     }
 
     /** @return a database on {@code port}, not started */
-    static RestartablePostgres on(int port, Path dataDir) {
+    public static RestartablePostgres on(int port, Path dataDir) {
         return new RestartablePostgres(port, dataDir);
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         } catch (IOException e) {
@@ -38,7 +38,7 @@ final class RestartablePostgres implements AutoCloseable {
         }
     }
 
-    RestartablePostgres start() {
+    public RestartablePostgres start() {
         try {
             // zonky turns fsync and synchronous_commit off: a power-loss test (and a benchmark) needs PostgreSQL's
             // real defaults, so every start sets them back; the crash test checks them on the running server.
@@ -51,7 +51,7 @@ final class RestartablePostgres implements AutoCloseable {
         return this;
     }
 
-    void stop() {
+    public void stop() {
         if (postgres != null) {
             try {
                 postgres.close();
@@ -99,11 +99,11 @@ final class RestartablePostgres implements AutoCloseable {
         start();
     }
 
-    String jdbcUrl() {
+    public String jdbcUrl() {
         return "jdbc:postgresql://localhost:" + port + "/postgres?user=postgres";
     }
 
-    Connection connect() throws SQLException {
+    public Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl());
     }
 

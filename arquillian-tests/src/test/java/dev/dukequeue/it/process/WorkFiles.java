@@ -12,13 +12,13 @@ import java.util.stream.Stream;
  * (about 100 MB) behind, and a PostgreSQL data directory is tens of MB: the suite runs dozens of them, so each is
  * deleted when its owner is done with it (logs are kept) and a run never fills the disk.
  */
-final class WorkFiles {
+public final class WorkFiles {
 
     private WorkFiles() {
     }
 
     /** Deletes {@code root} and everything under it; nothing happens if it does not exist. */
-    static void deleteTree(Path root) {
+    public static void deleteTree(Path root) {
         if (!Files.exists(root)) {
             return;
         }
