@@ -89,7 +89,7 @@ public final class LocalTransactions implements DataSource {
                 bound.remove();
                 c.setAutoCommit(autoCommit);
             }
-        } catch (SQLException e) {
+        } catch (SQLException | java.lang.reflect.UndeclaredThrowableException e) {
             throw new StoreException(autoCommitMode ? "auto-commit connection" : "local transaction", e);
         }
     }

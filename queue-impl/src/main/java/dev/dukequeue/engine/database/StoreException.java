@@ -14,7 +14,25 @@ public class StoreException extends JobQueueException {
     static final int MAX_MESSAGE = 500;
 
     public StoreException(String operation, Throwable cause) {
-        super("job store: " + operation + " failed: " + describe(cause), cause);
+        super("job store: " + operation + " failed: " + describe(jdbcCause(cause)), jdbcCause(cause));
+    }
+
+    /**
+     * The JDBC failure behind a pool's wrapper: a server's connection proxy (Payara's SQL-trace proxy around the
+     * connections of a JDBC resource) may throw a driver's SQLException as an {@code UndeclaredThrowableException}
+     * ("This connection has been closed." once the database restarted). Unwrapped so that the failure is reported,
+     * retried and counted by the circuit like any other database failure.
+     */
+    static Throwable jdbcCause(Throwable cause) {
+        if (!(cause instanceof java.lang.reflect.UndeclaredThrowableException)) {
+            return cause;
+        }
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException) {
+                return t;
+            }
+        }
+        return cause;
     }
 
     /**

@@ -81,7 +81,7 @@ public class ClusterStore {
                     ps.setInt(4, workers);
                     ps.executeUpdate();
                 }
-            } catch (SQLException e) {
+            } catch (SQLException | java.lang.reflect.UndeclaredThrowableException e) {
                 throw new StoreException("heartbeat of node " + owner, e);
             }
             return null;
@@ -111,7 +111,7 @@ public class ClusterStore {
                     }
                 }
                 return new Nodes(now, nodes);
-            } catch (SQLException e) {
+            } catch (SQLException | java.lang.reflect.UndeclaredThrowableException e) {
                 throw new StoreException("reading the nodes", e);
             }
         });
@@ -133,7 +133,7 @@ public class ClusterStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? rs.getString(1) : null;
                 }
-            } catch (SQLException e) {
+            } catch (SQLException | java.lang.reflect.UndeclaredThrowableException e) {
                 throw new StoreException("reading the alive nodes", e);
             }
         });
@@ -171,7 +171,7 @@ public class ClusterStore {
                     }
                     ps.executeBatch();
                 }
-            } catch (SQLException e) {
+            } catch (SQLException | java.lang.reflect.UndeclaredThrowableException e) {
                 throw new StoreException("writing activity of node " + owner, e);
             }
             return null;
@@ -199,7 +199,7 @@ public class ClusterStore {
                     }
                 }
                 return new Stats(now, rows);
-            } catch (SQLException e) {
+            } catch (SQLException | java.lang.reflect.UndeclaredThrowableException e) {
                 throw new StoreException("reading activity", e);
             }
         });
@@ -229,7 +229,7 @@ public class ClusterStore {
                     n += ps.executeUpdate();
                 }
                 return n;
-            } catch (SQLException e) {
+            } catch (SQLException | java.lang.reflect.UndeclaredThrowableException e) {
                 throw new StoreException("deleting old activity and nodes", e);
             }
         });

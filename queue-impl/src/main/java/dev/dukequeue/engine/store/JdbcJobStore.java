@@ -446,7 +446,7 @@ public class JdbcJobStore {
         return transactions.run(attribute, () -> {
             try (Connection c = dataSource.getConnection()) {
                 return statements.on(c, sql(c));
-            } catch (SQLException e) {
+            } catch (SQLException | java.lang.reflect.UndeclaredThrowableException e) {
                 throw new StoreException(operation.get(), e);
             }
         });

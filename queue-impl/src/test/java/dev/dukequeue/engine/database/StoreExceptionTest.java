@@ -40,4 +40,32 @@ class StoreExceptionTest {
         assertThat(StoreException.diskFull(new SQLException("lock wait", "HY000", 1205))).isFalse();
         assertThat(StoreException.diskFull(new RuntimeException("no SQL at all"))).isFalse();
     }
+
+    @Test
+    void aPoolProxysWrappedDriverFailureIsTheDriversFailure() {
+        SQLException closed = new SQLException("This connection has been closed.", "08003");
+        java.lang.reflect.UndeclaredThrowableException wrapped = new java.lang.reflect.UndeclaredThrowableException(
+                new java.lang.reflect.InvocationTargetException(closed));
+        StoreException e = new StoreException("claim", wrapped);
+        assertThat(e).hasMessage("job store: claim failed: This connection has been closed.").hasCause(closed);
+    }
+
+    @Test
+    void aLocalTransactionOnAConnectionWhosePoolProxyThrowsUndeclaredFailsAsAStoreFailure() {
+        SQLException closed = new SQLException("This connection has been closed.", "08003");
+        java.sql.Connection dead = (java.sql.Connection) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {java.sql.Connection.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("close")) {
+                        return null;
+                    }
+                    // what Payara's SQL-trace proxy does: the driver's SQLException, undeclared
+                    throw new java.lang.reflect.InvocationTargetException(closed);
+                });
+        javax.sql.DataSource pool = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {javax.sql.DataSource.class},
+                (proxy, method, args) -> method.getName().equals("getConnection") ? dead : null);
+        LocalTransactions local = new LocalTransactions(pool);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> local.inTransaction(() -> 1))
+                .isInstanceOf(StoreException.class).hasCause(closed);
+    }
 }
