@@ -100,6 +100,12 @@ final class Endpoints implements JobHandlers {
         return out;
     }
 
+    /** @return whether a bean runs the type, whether or not it has a free delivery now */
+    @Override
+    public boolean runs(String type) {
+        return byType.containsKey(type);
+    }
+
     @Override
     public Object invoke(JobContext context, Lease lease) throws Exception {
         Endpoint endpoint = byType.get(context.type());

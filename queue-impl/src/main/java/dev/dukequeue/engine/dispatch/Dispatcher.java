@@ -184,7 +184,7 @@ public class Dispatcher {
      */
     private void launch(ClaimedJob job) {
         Execution execution = new Execution(job, progressSink);
-        if (!claimable().contains(job.type())) {
+        if (draining.contains(job.type()) || !registry.runs(job.type())) {
             // Its handler left (or is being drained) while the claim ran: give it back, attempt not charged.
             slots.hold(execution);
             giveBack(execution, "node " + node.owner() + " no longer runs type " + job.type(), null);

@@ -23,6 +23,18 @@ public interface JobHandlers {
     Set<String> types();
 
     /**
+     * Whether this node still runs jobs of a type it claimed: asked between the claim and the start of each job. A type
+     * may be left out of {@link #types()} for a while without being gone (a handler at its concurrency limit is not
+     * claimed for, but the jobs already claimed for it still run); only a type for which this answers false makes
+     * the dispatcher give its job back.
+     *
+     * @return by default, whether {@link #types()} has it
+     */
+    default boolean runs(String type) {
+        return types().contains(type);
+    }
+
+    /**
      * Runs one attempt on the calling worker thread.
      *
      * @param context the attempt's context (payload, stop requests, checkpoints, progress)
