@@ -227,6 +227,8 @@ class ConnectorCrashIT {
     private ConnectorServer incarnation(int i, List<Path> apps) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("dukequeue.node.name", NODE);
+        // The node's workers bound every bean's deliveries (default 8): the paced bean's 16 need 16 of them.
+        settings.put("dukequeue.workers", "16");
         settings.put("dukequeue.poll.interval.ms", "200");
         settings.put("dukequeue.retry.backoff.base.ms", "100");
         settings.put("dukequeue.retry.backoff.max.ms", "500");
