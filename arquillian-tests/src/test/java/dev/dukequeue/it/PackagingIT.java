@@ -47,6 +47,41 @@ class PackagingIT {
                 || e.endsWith(DEMO_BATCH_JOB));
     }
 
+    @Test
+    void theRarCarriesTheAdapterTheApiAndTheEngineAndNeitherDemoHandlersNorDrivers() throws IOException {
+        Path rar = Path.of(System.getProperty("dukequeue.rar", "target/dukequeue.rar"));
+        List<String> entries = entries(rar);
+        assertThat(entries).contains("META-INF/ra.xml")
+                .anyMatch(e -> e.endsWith(".jar!/dev/dukequeue/connector/DukeQueueResourceAdapter.class"))
+                .anyMatch(e -> e.matches("queue-api-[^/]*\\.jar!/dev/dukequeue/JobListener\\.class"))
+                .anyMatch(e -> e.matches("queue-impl-[^/]*\\.jar!/dev/dukequeue/engine/host/StandaloneEngine\\.class"));
+        // The server's JDBC resource brings the driver; a second copy in the adapter's class loader would clash.
+        assertThat(entries).noneMatch(e -> e.contains("queue-demo") || e.contains("dev/dukequeue/demo/")
+                || e.matches("(postgresql|h2|mariadb-java-client)-[^/]*\\.jar"));
+    }
+
+    @Test
+    void everyClassTheRaXmlNamesIsInTheRar() throws IOException {
+        Path rar = Path.of(System.getProperty("dukequeue.rar", "target/dukequeue.rar"));
+        List<String> entries = entries(rar);
+        String raXml;
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(rar.toFile())) {
+            raXml = new String(zip.getInputStream(zip.getEntry("META-INF/ra.xml")).readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "<(?:[a-z-]+-class|[a-z]+-interface|messagelistener-type)>\\s*([\\w.$]+)\\s*<").matcher(raXml);
+        List<String> named = new ArrayList<>();
+        while (m.find()) {
+            named.add(m.group(1));
+        }
+        assertThat(named).as("class names in ra.xml").hasSizeGreaterThanOrEqualTo(8);
+        for (String className : named) {
+            String file = className.replace('.', '/') + ".class";
+            assertThat(entries).as(className + " named by ra.xml").anyMatch(e -> e.endsWith(".jar!/" + file));
+        }
+    }
+
     /**
      * @return every entry of the archive, and of the web, enterprise and library archives in it, as
      *         {@code outer!/inner} (the runnable jar's own Payara libraries are not opened)
