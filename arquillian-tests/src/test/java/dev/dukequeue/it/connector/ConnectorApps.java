@@ -2,11 +2,13 @@ package dev.dukequeue.it.connector;
 
 import dev.dukequeue.it.connector.appa.Orders;
 import dev.dukequeue.it.connector.appb.RecordingBean;
+import dev.dukequeue.it.connector.bench.NoOpBean;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
@@ -34,6 +36,39 @@ final class ConnectorApps {
         ShrinkWrap.create(WebArchive.class, HANDLERS).addPackage(RecordingBean.class.getPackage())
                 .as(ZipExporter.class).exportTo(handlers.toFile(), true);
         return java.util.List.of(submitter, handlers);
+    }
+
+    /**
+     * Writes {@code bench.war} (deployed at {@code /bench}) into {@code dir}: the benchmark's no-op bean, its
+     * {@code maxConcurrency} set to {@code maxConcurrency} by the WAR's {@code ejb-jar.xml} (a descriptor's activation
+     * property overrides the annotation's), and the servlet that submits, pauses and resumes.
+     *
+     * @return the WAR's file
+     */
+    static Path exportBenchmark(Path dir, int maxConcurrency) {
+        String ejbJar = """
+                <ejb-jar xmlns="https://jakarta.ee/xml/ns/jakartaee"
+                         xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+                         xsi:schemaLocation="https://jakarta.ee/xml/ns/jakartaee https://jakarta.ee/xml/ns/jakartaee/ejb-jar_4_0.xsd"
+                         version="4.0">
+                  <enterprise-beans>
+                    <message-driven>
+                      <ejb-name>NoOpBean</ejb-name>
+                      <activation-config>
+                        <activation-config-property>
+                          <activation-config-property-name>maxConcurrency</activation-config-property-name>
+                          <activation-config-property-value>%d</activation-config-property-value>
+                        </activation-config-property>
+                      </activation-config>
+                    </message-driven>
+                  </enterprise-beans>
+                </ejb-jar>
+                """.formatted(maxConcurrency);
+        Path war = dir.resolve("bench.war");
+        ShrinkWrap.create(WebArchive.class, "bench.war").addPackage(NoOpBean.class.getPackage())
+                .addAsWebInfResource(new StringAsset(ejbJar), "ejb-jar.xml")
+                .as(ZipExporter.class).exportTo(war.toFile(), true);
+        return war;
     }
 
     /**

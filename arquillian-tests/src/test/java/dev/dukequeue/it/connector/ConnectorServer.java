@@ -35,11 +35,14 @@ final class ConnectorServer implements AutoCloseable {
     private final Path dir;
     private final int port = RestartablePostgres.freePort();
     private final Path log;
+    /** Answers 200 once the adapter and the application behind it are ready. */
+    private final String readyPath;
     private Process process;
 
-    private ConnectorServer(Path dir) {
+    private ConnectorServer(Path dir, String readyPath) {
         this.dir = dir;
         this.log = dir.resolve("server.log");
+        this.readyPath = readyPath;
     }
 
     /**
@@ -50,10 +53,35 @@ final class ConnectorServer implements AutoCloseable {
      * @param deployments  deployed after {@code dukequeue.rar}, in this order
      */
     static ConnectorServer start(Path dir, int databasePort, Map<String, String> settings, List<Path> deployments) {
-        return new ConnectorServer(dir).launch(databasePort, settings, deployments);
+        return new ConnectorServer(dir, "/app-a/ready").launch("user=postgres:password=postgres:serverName=localhost"
+                + ":portNumber=" + databasePort + ":databaseName=postgres", "", settings, deployments);
     }
 
-    private ConnectorServer launch(int databasePort, Map<String, String> settings, List<Path> deployments) {
+    /**
+     * Starts Payara Micro in {@code dir} on the PostgreSQL that {@code jdbcUrl} names
+     * ({@code jdbc:postgresql://host[:port]/database[?user=..&password=..]}; values without {@code :} or {@code =}),
+     * with a pool of at most {@code maxPoolSize} connections (not yet ready: see {@link #awaitReady}).
+     *
+     * @param readyPath answers 200 once the adapter and the application behind it are ready
+     */
+    static ConnectorServer start(Path dir, String jdbcUrl, int maxPoolSize, String readyPath, Map<String, String> settings,
+            List<Path> deployments) {
+        URI uri = URI.create(jdbcUrl.substring("jdbc:".length()));
+        Map<String, String> query = new java.util.HashMap<>();
+        if (uri.getQuery() != null) {
+            for (String pair : uri.getQuery().split("&")) {
+                int eq = pair.indexOf('=');
+                query.put(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+        }
+        String pool = "user=" + query.getOrDefault("user", "postgres") + ":password="
+                + query.getOrDefault("password", "postgres") + ":serverName=" + uri.getHost() + ":portNumber="
+                + (uri.getPort() > 0 ? uri.getPort() : 5432) + ":databaseName=" + uri.getPath().substring(1);
+        return new ConnectorServer(dir, readyPath).launch(pool, " --maxpoolsize " + maxPoolSize, settings, deployments);
+    }
+
+    private ConnectorServer launch(String poolProperties, String poolOptions, Map<String, String> settings,
+            List<Path> deployments) {
         Path micro = existing(System.getProperty("payara.microJar", "target/payara-micro.jar"), "Payara Micro");
         Path rar = existing(System.getProperty("dukequeue.rar", "target/dukequeue.rar"), "the resource adapter");
         Path driver = existing(System.getProperty("dukequeue.postgresql.jar", "target/postgresql.jar"),
@@ -66,10 +94,8 @@ final class ConnectorServer implements AutoCloseable {
             Path commands = Files.writeString(dir.resolve("post-boot.asadmin"), String.join("\n",
                     "create-jdbc-connection-pool --datasourceclassname org.postgresql.ds.PGSimpleDataSource"
                             + " --restype javax.sql.DataSource --isconnectvalidatereq=true"
-                            + " --validationmethod=meta-data --failconnection=true"
-                            + " --property user=postgres:password=postgres"
-                            + ":serverName=localhost:portNumber="
-                            + databasePort + ":databaseName=postgres dukequeue-pool",
+                            + " --validationmethod=meta-data --failconnection=true" + poolOptions
+                            + " --property " + poolProperties + " dukequeue-pool",
                     "create-jdbc-resource --connectionpoolid dukequeue-pool jdbc/dukequeue", ""));
             Files.createDirectories(tmpDir());
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -105,8 +131,9 @@ final class ConnectorServer implements AutoCloseable {
     }
 
     /**
-     * Waits until {@code GET /app-a/ready} answers 200: the adapter is deployed, its engine runs on its database, and
-     * app-a is deployed. Fails at once if the process died, and with the log's tail if the time runs out.
+     * Waits until {@code GET /app-a/ready} (or the ready path given at the start) answers 200: the adapter is deployed,
+     * its engine runs on its database, and app-a is deployed. Fails at once if the process died, and with the log's
+     * tail if the time runs out.
      */
     void awaitReady(Duration atMost) {
         AtomicReference<String> last = new AtomicReference<>("no answer yet");
@@ -116,7 +143,7 @@ final class ConnectorServer implements AutoCloseable {
                     throw new IllegalStateException("Payara Micro exited with " + process.exitValue() + ":\n" + logTail());
                 }
                 try {
-                    HttpResponse<String> r = get("/app-a/ready");
+                    HttpResponse<String> r = get(readyPath);
                     last.set(r.statusCode() + " " + r.body());
                     return r.statusCode() == 200;
                 } catch (UncheckedIOException notListeningYet) {
@@ -125,7 +152,7 @@ final class ConnectorServer implements AutoCloseable {
                 }
             });
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError("/app-a/ready did not answer 200 within " + atMost + "; last answer: " + last.get()
+            throw new AssertionError(readyPath + " did not answer 200 within " + atMost + "; last answer: " + last.get()
                     + "\nlog " + log + ", its tail:\n" + logTail(), e);
         }
     }

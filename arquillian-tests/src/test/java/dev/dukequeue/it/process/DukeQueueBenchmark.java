@@ -3,6 +3,7 @@ package dev.dukequeue.it.process;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.dukequeue.it.connector.ConnectorBenchmarkNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
@@ -35,7 +36,9 @@ import org.junit.jupiter.api.Test;
  * synchronous_commit on): bulk enqueue, drain of N no-op jobs with T workers, idle submit-to-start latency, the same
  * drain with a million finished rows in the table, the heap with a million jobs waiting, 1..K nodes on one database
  * and a node killed under load; and, in the same run on the same database, a plain-JDBC {@code FOR UPDATE SKIP LOCKED}
- * loop with batched completion as the ceiling. Prints one line per figure (and writes them to
+ * loop with batched completion as the ceiling; and the same drain through the resource adapter
+ * ({@code dukequeue.rar} on Payara Micro, a no-op message-driven bean in its container transaction) against the jar's
+ * CDI handler. Prints one line per figure (and writes them to
  * {@code target/benchmark/report.txt}); asserts only correctness (every job completed exactly once), never a time.
  *
  * <p>Not part of {@code ./mvnw verify}: {@code ./benchmark} runs it (see docs/benchmarks.md for the settings).
@@ -145,6 +148,9 @@ class DukeQueueBenchmark {
                 if (enabled("heap")) {
                     heapWithWaitingJobs(node);
                 }
+            }
+            if (enabled("connector")) {
+                connector(empty); // after the jar's node has stopped: one server at a time on the machine
             }
             if (enabled("nodes")) {
                 nodes();
@@ -476,6 +482,84 @@ class DukeQueueBenchmark {
     private static double usedHeap(ServerProcess node) {
         // MicroProfile Metrics 5 (Payara 6) names it without the scope prefix; older ones with "base_".
         return Math.max(node.metric("memory_usedHeap_bytes"), node.metric("base_memory_usedHeap_bytes"));
+    }
+
+    /**
+     * The drain through the resource adapter: {@code dukequeue.rar} on Payara Micro with a no-op message-driven bean
+     * ({@code JobListener} returning null, container transaction, {@code maxConcurrency} = {@code WORKERS}, the
+     * node's {@code dukequeue.workers} too) on the same database, the same number of jobs submitted through the
+     * adapter's connection factory into a paused queue, resumed, timed like {@link #enqueueAndDrain}. Each delivery
+     * commits its job's completion in the bean's transaction (one commit per job); the jar's CDI handler's outcomes
+     * are group-committed. {@code cdi}: the jar's drain in this run (0 if it did not run).
+     */
+    private void connector(double cdi) throws Exception {
+        try (ConnectorBenchmarkNode node = ConnectorBenchmarkNode.start(dir.resolve("rar"), url, "bench-rar", WORKERS)) {
+            long starting = System.nanoTime();
+            node.awaitReady(Duration.ofSeconds(180));
+            figure("MDB node (dukequeue.rar on Payara Micro)", String.format(Locale.ROOT, "Payara Micro, dukequeue.rar, no-op MDB with"
+                    + " maxConcurrency %d, %d workers, pool of %d; ready in %.1f s", WORKERS, WORKERS,
+                    ConnectorBenchmarkNode.maxPoolSize(WORKERS),
+                    (System.nanoTime() - starting) / 1e9));
+            List<Double> enqueue = new ArrayList<>();
+            List<Double> drain = new ArrayList<>();
+            List<Double> wal = new ArrayList<>();
+            for (int run = 0; run < WARMUP + RUNS; run++) {
+                if (run == WARMUP) { // what the warm-up runs measured is dropped
+                    enqueue.clear();
+                    drain.clear();
+                    wal.clear();
+                }
+                execute("TRUNCATE dq_job CASCADE");
+                node.pause("bench");
+                enqueue.add(submitThroughAdapter(node));
+                execute("VACUUM ANALYZE dq_job");
+                execute("CHECKPOINT"); // as before the jar's drain
+                String walStart = walPosition();
+                Instant resumed = databaseNow();
+                node.resume("bench");
+                await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(500)).until(this::drained);
+                Instant last = instant("SELECT MAX(finished_at) FROM dq_job WHERE queue = 'bench'");
+                drain.add(JOBS / (Duration.between(resumed, last).toNanos() / 1e9));
+                wal.add(walBytesSince(walStart) / (double) JOBS);
+                assertExactlyOnce("bench");
+            }
+            figure("enqueue via connection factory jobs/s", String.format(Locale.ROOT, "%.0f  runs %s",
+                    median(enqueue), runs(enqueue)));
+            figure("drain MDB: WAL written per job, bytes", String.format(Locale.ROOT, "%.0f  runs %s",
+                    median(wal), runs(wal)));
+            double mdb = median(drain);
+            figure("drain MDB jobs/s", String.format(Locale.ROOT, "%.0f  runs %s", mdb, runs(drain)));
+            if (cdi > 0) {
+                figure("drain MDB / CDI", String.format(Locale.ROOT, "%.0f %%  (%.0f / %.0f jobs/s, same run)",
+                        100 * mdb / cdi, mdb, cdi));
+            }
+        }
+        execute("TRUNCATE dq_job CASCADE");
+    }
+
+    /** {@code JOBS} no-op jobs in batches of {@code SUBMIT_BATCH} from {@code SUBMITTERS} clients. @return jobs/s */
+    private static double submitThroughAdapter(ConnectorBenchmarkNode node) throws Exception {
+        int batches = JOBS / SUBMIT_BATCH;
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService clients = Executors.newFixedThreadPool(SUBMITTERS);
+        long begin = System.nanoTime();
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int c = 0; c < SUBMITTERS; c++) {
+                done.add(clients.submit(() -> {
+                    while (next.getAndIncrement() < batches) {
+                        node.submit("bench", SUBMIT_BATCH);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            clients.shutdown();
+        }
+        return batches * SUBMIT_BATCH / ((System.nanoTime() - begin) / 1e9);
     }
 
     /** 1..NODES nodes on the database: drain per node count; then a node killed under load. */
