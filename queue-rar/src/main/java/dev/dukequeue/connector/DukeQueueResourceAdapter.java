@@ -43,7 +43,6 @@ public class DukeQueueResourceAdapter implements ResourceAdapter {
 
     private volatile StandaloneEngine engine;
     private volatile Endpoints endpoints;
-    private volatile Duration drainTime = Duration.ofSeconds(10);
 
     public String getDataSourceJndiName() {
         return dataSourceJndiName;
@@ -98,8 +97,6 @@ public class DukeQueueResourceAdapter implements ResourceAdapter {
         } catch (RuntimeException e) {
             throw new ResourceAdapterInternalException("dukequeue.rar: invalid configuration: " + e.getMessage(), e);
         }
-        drainTime = config.getOptionalValue("dukequeue.shutdown.drain.ms", Long.class).map(Duration::ofMillis)
-                .orElse(drainTime);
         endpoints = handlers;
         engine = built[0];
         engine.start();
@@ -122,7 +119,13 @@ public class DukeQueueResourceAdapter implements ResourceAdapter {
                     + (spec == null ? "none" : spec.getClass().getName()));
         }
         jobSpec.validate();
-        endpoints().activate(factory, jobSpec);
+        Endpoints.Endpoint endpoint = endpoints().activate(factory, jobSpec);
+        int workers = engine().config().workers();
+        if (endpoint.maxConcurrency > workers) {
+            LOG.warning(() -> "DukeQueue adapter: " + endpoint.name() + " asks for maxConcurrency "
+                    + endpoint.maxConcurrency + " but this node runs at most " + workers + " jobs at once, of all "
+                    + "types (dukequeue.workers)");
+        }
         engine().wake(); // claim the new types now, not at the next poll
     }
 
@@ -139,7 +142,7 @@ public class DukeQueueResourceAdapter implements ResourceAdapter {
         // As a shutdown does for the whole node: its jobs are asked to stop, given the drain time, then interrupted;
         // those that ended are released without charging their attempt, to run again once a bean takes the type.
         try {
-            DrainReport report = engine().drainTypes(types, drainTime);
+            DrainReport report = engine().drainTypes(types, engine().config().drain());
             LOG.info(() -> "DukeQueue adapter: job types " + types + " deactivated; " + report);
         } catch (RuntimeException ex) {
             LOG.log(Level.WARNING, "DukeQueue adapter: draining job types " + types + " failed; their jobs stay "

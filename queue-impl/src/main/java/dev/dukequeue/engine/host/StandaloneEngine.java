@@ -175,7 +175,12 @@ public final class StandaloneEngine {
         return store;
     }
 
-    /** @return where the node is in its life, and why */
+    /** @return the settings the engine runs with, checked */
+    public EngineConfig config() {
+        return config;
+    }
+
+    /** @return this node's state: its phase and why */
     public EngineStatus status() {
         return status;
     }
