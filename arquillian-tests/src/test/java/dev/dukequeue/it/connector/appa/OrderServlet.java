@@ -11,7 +11,9 @@ import java.io.IOException;
 
 /**
  * {@code GET /app-a/ready}: 200 once the adapter hands out connections. {@code GET /app-a/submit?type=&payload=&
- * maxAttempts=&commit=}: places an order and its job ({@link Orders#place}), answers {@code {"order":..,"job":..}}.
+ * maxAttempts=&commit=}: places an order and its job ({@link Orders#place}), answers {@code {"order":..,"job":..}};
+ * with {@code &factory=<JNDI name>} through the server's connection factory of that name instead of the
+ * application's own ({@link Orders#placeThrough}).
  * Errors answer {@code {"error": exception class, "message": ..}}: 503 for QueueUnavailableException (however the EJB
  * container wrapped it), 500 for anything else.
  */
@@ -31,9 +33,13 @@ public class OrderServlet extends HttpServlet {
                 answer(response, 200, Json.createObjectBuilder().add("ready", true).build().toString());
             } else {
                 String maxAttempts = request.getParameter("maxAttempts");
-                Orders.Placed placed = orders.place(request.getParameter("type"), request.getParameter("payload"),
-                        maxAttempts == null ? 5 : Integer.parseInt(maxAttempts),
-                        !"false".equals(request.getParameter("commit")));
+                String type = request.getParameter("type");
+                String payload = request.getParameter("payload");
+                int attempts = maxAttempts == null ? 5 : Integer.parseInt(maxAttempts);
+                boolean commit = !"false".equals(request.getParameter("commit"));
+                String factory = request.getParameter("factory");
+                Orders.Placed placed = factory == null ? orders.place(type, payload, attempts, commit)
+                        : orders.placeThrough(factory, type, payload, attempts, commit);
                 answer(response, 200, Json.createObjectBuilder().add("order", placed.order()).add("job", placed.job())
                         .build().toString());
             }

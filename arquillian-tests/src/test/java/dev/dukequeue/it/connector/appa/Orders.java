@@ -12,6 +12,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.UUID;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
 import javax.sql.DataSource;
 
 /**
@@ -47,9 +49,29 @@ public class Orders {
      * @return the order's id and the job's id, as the transaction saw them
      */
     public Placed place(String type, String marker, int maxAttempts, boolean commit) {
+        return place(jobs, type, marker, maxAttempts, commit);
+    }
+
+    /**
+     * As {@link #place}, through the connection factory bound at {@code factoryName} in the server's JNDI (one an
+     * administrator created, such as {@code jca/dukequeue} made by {@code asadmin create-connector-resource}) instead
+     * of the application's own definition. Looked up at each call, so that a server without it fails only this call.
+     */
+    public Placed placeThrough(String factoryName, String type, String marker, int maxAttempts, boolean commit) {
+        JobQueueConnectionFactory factory;
+        try {
+            factory = (JobQueueConnectionFactory) new InitialContext().lookup(factoryName);
+        } catch (NamingException e) {
+            throw new IllegalStateException("no connection factory at " + factoryName + ": " + e.getMessage(), e);
+        }
+        return place(factory, type, marker, maxAttempts, commit);
+    }
+
+    private Placed place(JobQueueConnectionFactory factory, String type, String marker, int maxAttempts,
+            boolean commit) {
         String order = UUID.randomUUID().toString();
         // The connection first: while the queue is unavailable that refusal is the answer, not a failed insert.
-        try (JobQueueConnection queue = jobs.getConnection()) {
+        try (JobQueueConnection queue = factory.getConnection()) {
             try (Connection c = database.getConnection();
                     PreparedStatement ps = c.prepareStatement("INSERT INTO app_a_orders (id) VALUES (?)")) {
                 ps.setString(1, order);
