@@ -87,7 +87,7 @@ public class DukeQueueResourceAdapter implements ResourceAdapter {
         String jndiName = config.getOptionalValue("dukequeue.rar.datasource", String.class)
                 .orElse(dataSourceJndiName.strip());
         AdapterHost host = new AdapterHost(context);
-        JndiDataSource dataSource = new JndiDataSource(jndiName);
+        JndiDataSource dataSource = new JndiDataSource(jndiName, host);
         // The engine is built before the endpoints, the endpoints' deliveries complete through its store.
         StandaloneEngine[] built = new StandaloneEngine[1];
         Delivery delivery = new Delivery(host, (lease, json) -> built[0].store().completeInCallerTransaction(lease, json));

@@ -1,6 +1,10 @@
 package dev.dukequeue.connector;
 
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
@@ -21,11 +25,16 @@ import javax.sql.DataSource;
  */
 final class JndiDataSource implements DataSource {
 
+    /** The key of the transaction's connection in the server's synchronization registry. */
+    private static final Object TRANSACTION_CONNECTION = JndiDataSource.class.getName() + ".connection";
+
     private final String name;
+    private final AdapterHost host;
     private volatile DataSource target;
 
-    JndiDataSource(String name) {
+    JndiDataSource(String name, AdapterHost host) {
         this.name = name;
+        this.host = host;
     }
 
     String name() {
@@ -51,9 +60,63 @@ final class JndiDataSource implements DataSource {
         return t;
     }
 
+    /**
+     * Outside a JTA transaction, a pool connection. Inside one, the same connection for every call of the
+     * transaction, closed when it ends: the engine's store takes a connection per statement group (a submission reads
+     * the queue's depth, then inserts), and the adapter calls without a component of its own, so the server does not
+     * share them; with an XA pool, a second connection from the same pool in one transaction is a second enlistment,
+     * which PostgreSQL's XA driver refuses ("Attempted transaction interleaving is not supported": ConnectorXaIT).
+     */
     @Override
     public Connection getConnection() throws SQLException {
-        return target().getConnection();
+        if (!host.transactionActive()) {
+            return target().getConnection();
+        }
+        TransactionSynchronizationRegistry registry = host.transactions().orElse(null);
+        if (registry == null) {
+            return target().getConnection();
+        }
+        Connection shared = (Connection) registry.getResource(TRANSACTION_CONNECTION);
+        if (shared == null) {
+            Connection opened = target().getConnection();
+            registry.putResource(TRANSACTION_CONNECTION, opened);
+            registry.registerInterposedSynchronization(new Synchronization() {
+                @Override
+                public void beforeCompletion() {
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    try {
+                        opened.close();
+                    } catch (SQLException e) {
+                        Logger.getLogger(JndiDataSource.class.getName()).fine(() -> "closing the transaction's "
+                                + "connection: " + e);
+                    }
+                }
+            });
+            shared = opened;
+        }
+        return notClosing(shared);
+    }
+
+    /** The transaction's connection as its users see it: closing it does nothing (the transaction's end closes it). */
+    private static Connection notClosing(Connection c) {
+        return (Connection) Proxy.newProxyInstance(JndiDataSource.class.getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "close":
+                            return null;
+                        case "isClosed":
+                            return c.isClosed();
+                        default:
+                            try {
+                                return method.invoke(c, args);
+                            } catch (InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                    }
+                });
     }
 
     @Override

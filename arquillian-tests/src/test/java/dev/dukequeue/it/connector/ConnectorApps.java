@@ -38,6 +38,14 @@ final class ConnectorApps {
         return java.util.List.of(submitter, handlers);
     }
 
+    /** Writes {@code app-x.war} (deployed at {@code /app-x}: its rows in {@code jdbc/appdb}) into {@code dir}. */
+    static Path exportXa(Path dir) {
+        Path war = dir.resolve("app-x.war");
+        ShrinkWrap.create(WebArchive.class, "app-x.war").addPackage(dev.dukequeue.it.connector.appx.XaOrders.class
+                .getPackage()).as(ZipExporter.class).exportTo(war.toFile(), true);
+        return war;
+    }
+
     /**
      * Writes {@code bench.war} (deployed at {@code /bench}) into {@code dir}: the benchmark's no-op bean, its
      * {@code maxConcurrency} set to {@code maxConcurrency} by the WAR's {@code ejb-jar.xml} (a descriptor's activation

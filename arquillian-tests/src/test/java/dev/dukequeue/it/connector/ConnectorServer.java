@@ -53,8 +53,40 @@ final class ConnectorServer implements AutoCloseable {
      * @param deployments  deployed after {@code dukequeue.rar}, in this order
      */
     static ConnectorServer start(Path dir, int databasePort, Map<String, String> settings, List<Path> deployments) {
-        return new ConnectorServer(dir, "/app-a/ready").launch("user=postgres:password=postgres:serverName=localhost"
-                + ":portNumber=" + databasePort + ":databaseName=postgres", "", settings, deployments);
+        return new ConnectorServer(dir, "/app-a/ready").launch(pool("dukequeue-pool", "jdbc/dukequeue", false,
+                "", localPostgres(databasePort, "postgres")), settings, deployments);
+    }
+
+    /**
+     * Starts Payara Micro with two XA pools on the local PostgreSQL: DukeQueue's {@code jdbc/dukequeue} on database
+     * {@code postgres}, and {@code jdbc/appdb} on {@code appDatabase} (PostgreSQL needs {@code max_prepared_transactions
+     * > 0} for the prepared phase).
+     */
+    static ConnectorServer startXa(Path dir, int databasePort, String appDatabase, String readyPath,
+            Map<String, String> settings, List<Path> deployments) {
+        List<String> commands = new ArrayList<>(pool("dukequeue-pool", "jdbc/dukequeue", true, "",
+                localPostgres(databasePort, "postgres")));
+        commands.addAll(pool("appdb-pool", "jdbc/appdb", true, "", localPostgres(databasePort, appDatabase)));
+        return new ConnectorServer(dir, readyPath).launch(commands, settings, deployments);
+    }
+
+    private static String localPostgres(int port, String database) {
+        return "user=postgres:password=postgres:serverName=localhost:portNumber=" + port + ":databaseName=" + database;
+    }
+
+    /**
+     * The post-boot commands of one validating pool and its JDBC resource. Payara's pool refuses a user without a
+     * password ("No password credential found"); the embedded PostgreSQL trusts local connections, so any password
+     * does. The pool validates its connections and drops them all once one is found dead (as docs/connector.md says
+     * to): without it, after a database restart the pool keeps handing out closed connections and the node never heals.
+     */
+    private static List<String> pool(String pool, String resource, boolean xa, String options, String properties) {
+        String source = xa ? "org.postgresql.xa.PGXADataSource --restype javax.sql.XADataSource"
+                : "org.postgresql.ds.PGSimpleDataSource --restype javax.sql.DataSource";
+        return List.of("create-jdbc-connection-pool --datasourceclassname " + source + " --isconnectvalidatereq=true"
+                        + " --validationmethod=meta-data --failconnection=true" + options + " --property " + properties
+                        + " " + pool,
+                "create-jdbc-resource --connectionpoolid " + pool + " " + resource);
     }
 
     /**
@@ -77,26 +109,19 @@ final class ConnectorServer implements AutoCloseable {
         String pool = "user=" + query.getOrDefault("user", "postgres") + ":password="
                 + query.getOrDefault("password", "postgres") + ":serverName=" + uri.getHost() + ":portNumber="
                 + (uri.getPort() > 0 ? uri.getPort() : 5432) + ":databaseName=" + uri.getPath().substring(1);
-        return new ConnectorServer(dir, readyPath).launch(pool, " --maxpoolsize " + maxPoolSize, settings, deployments);
+        return new ConnectorServer(dir, readyPath).launch(pool("dukequeue-pool", "jdbc/dukequeue", false,
+                " --maxpoolsize " + maxPoolSize, pool), settings, deployments);
     }
 
-    private ConnectorServer launch(String poolProperties, String poolOptions, Map<String, String> settings,
+    private ConnectorServer launch(List<String> postBootCommands, Map<String, String> settings,
             List<Path> deployments) {
         Path micro = existing(System.getProperty("payara.microJar", "target/payara-micro.jar"), "Payara Micro");
         Path rar = existing(System.getProperty("dukequeue.rar", "target/dukequeue.rar"), "the resource adapter");
         Path driver = existing(System.getProperty("dukequeue.postgresql.jar", "target/postgresql.jar"),
                 "the PostgreSQL JDBC driver");
         try {
-            // Payara's pool refuses a user without a password ("No password credential found"); the embedded
-            // PostgreSQL trusts local connections, so any password does. The pool validates its connections and
-            // drops them all once one is found dead (as docs/connector.md says to): without it, after a database
-            // restart the pool keeps handing out closed connections and the node never heals.
-            Path commands = Files.writeString(dir.resolve("post-boot.asadmin"), String.join("\n",
-                    "create-jdbc-connection-pool --datasourceclassname org.postgresql.ds.PGSimpleDataSource"
-                            + " --restype javax.sql.DataSource --isconnectvalidatereq=true"
-                            + " --validationmethod=meta-data --failconnection=true" + poolOptions
-                            + " --property " + poolProperties + " dukequeue-pool",
-                    "create-jdbc-resource --connectionpoolid dukequeue-pool jdbc/dukequeue", ""));
+            Path commands = Files.writeString(dir.resolve("post-boot.asadmin"),
+                    String.join("\n", postBootCommands) + "\n");
             Files.createDirectories(tmpDir());
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx512m", "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + tmpDir()));

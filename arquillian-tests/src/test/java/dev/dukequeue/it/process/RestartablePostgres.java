@@ -44,7 +44,9 @@ public final class RestartablePostgres implements AutoCloseable {
             // real defaults, so every start sets them back; the crash test checks them on the running server.
             postgres = EmbeddedPostgres.builder().setPort(port).setDataDirectory(dataDir.toFile())
                     .setCleanDataDirectory(false).setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
-                    .setServerConfig("full_page_writes", "on").setServerConfig("max_connections", "300").start();
+                    .setServerConfig("full_page_writes", "on").setServerConfig("max_connections", "300")
+                    // XA pools (the resource adapter's two-database test) prepare their branches
+                    .setServerConfig("max_prepared_transactions", "64").start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start PostgreSQL on port " + port, e);
         }

@@ -38,6 +38,7 @@ final class ClaimLoop {
     private final WorkerSlots slots;
     private final Consumer<ClaimedJob> launch;
     private volatile boolean claiming;
+    private final java.util.concurrent.atomic.AtomicBoolean announce = new java.util.concurrent.atomic.AtomicBoolean();
     private Thread loop;
     private Thread listener;
 
@@ -77,6 +78,16 @@ final class ClaimLoop {
         return claiming;
     }
 
+    /**
+     * Jobs were stored and committed here: the loop wakes, and at the start of its next turn tells the other nodes
+     * ({@link JdbcJobStore#announceSubmitted}), one notification for all the commits since its last turn. Cheap; safe
+     * from any thread (a transaction's completion included).
+     */
+    void announce() {
+        announce.set(true);
+        slots.wake();
+    }
+
     /** No more claims: the loop ends its turn and leaves (waited for up to 10 s). */
     void stop() {
         claiming = false;
@@ -92,6 +103,9 @@ final class ClaimLoop {
         long failures = 0;
         while (claiming) {
             status.dispatcherTick();
+            if (announce.getAndSet(false)) {
+                announceSubmitted();
+            }
             try {
                 int want = Math.min(slots.free(), config.claimBatch());
                 List<ClaimedJob> jobs = want > 0
@@ -121,6 +135,18 @@ final class ClaimLoop {
                         + " in a row), next try in " + pause + " ms: " + e.getMessage(), failures == 1 ? e : null);
                 pause(pause);
             }
+        }
+    }
+
+    /** Only a wake-up for the other nodes (they poll anyway): a failure is logged, never retried or counted. */
+    private void announceSubmitted() {
+        try {
+            local.withAutoCommit(() -> {
+                direct.announceSubmitted();
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.fine(() -> "node " + owner + ": stored jobs not announced to the other nodes: " + e.getMessage());
         }
     }
 

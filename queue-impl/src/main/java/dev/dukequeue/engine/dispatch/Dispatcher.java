@@ -172,6 +172,19 @@ public class Dispatcher {
                 + registry.types());
     }
 
+    /**
+     * Jobs were submitted and committed on this node: wakes the claim loop and has it tell the other nodes (PostgreSQL
+     * {@code NOTIFY}, coalesced). Cheap; safe from any thread.
+     */
+    public void announce() {
+        ClaimLoop c = claims;
+        if (c != null) {
+            c.announce();
+        } else {
+            slots.wake();
+        }
+    }
+
     /** Wakes the claim loop now (a submission committed, a slot freed). Cheap; safe from any thread. */
     public void wake() {
         slots.wake();

@@ -199,7 +199,7 @@ public class RecurringJobs {
             firedTotal.addAndGet(fired.stream().filter(FiredJob::created).count());
             fired.stream().filter(FiredJob::created).forEach(f -> metrics.recurringFired(f.schedule()));
             if (fired.stream().anyMatch(f -> !f.refused())) {
-                dispatcher.wake();
+                dispatcher.announce(); // the firing committed: every node may claim them now
             }
             return fired;
         } catch (RuntimeException e) {

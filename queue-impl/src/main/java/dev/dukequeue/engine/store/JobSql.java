@@ -43,7 +43,10 @@ final class JobSql {
     final String insertDependency;
     /** Ends {@link #countDependentsPrefix} after its {@code IN} placeholder list. */
     final String countDependentsSuffix = " GROUP BY depends_on";
-    /** PostgreSQL: sent in a submission's transaction, delivered at commit to every node's listener. */
+    /**
+     * PostgreSQL: sent after a submission committed, in a statement of its own (never in the submission's transaction:
+     * PostgreSQL refuses to PREPARE one that sent a NOTIFY, which would break two-phase commit).
+     */
     final String notifyStored = "NOTIFY " + JobNotifications.CHANNEL;
     /** Which idempotency keys exist in a queue ({@code IN} placeholder list appended). */
     final String selectExistingKeysPrefix = "SELECT idempotency_key FROM dq_job WHERE queue = ? AND idempotency_key IN ";

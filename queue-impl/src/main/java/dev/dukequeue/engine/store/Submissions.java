@@ -11,7 +11,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.util.ArrayList;
@@ -113,13 +112,9 @@ final class Submissions {
                 }
                 flush();
             }
-            if (q.dialect == SqlDialect.POSTGRESQL && java.util.Arrays.stream(receipts)
-                    .anyMatch(r -> r.created() && r.state() == JobState.SCHEDULED)) {
-                // Delivered at commit (not at all on rollback): idle nodes wake now, not at their next poll.
-                try (Statement s = c.createStatement()) {
-                    s.execute(q.notifyStored);
-                }
-            }
+            // No NOTIFY here: PostgreSQL cannot PREPARE a transaction that sent one, so it would break every
+            // submission made in a two-phase (XA) transaction. The submitter announces the jobs after its commit
+            // (JdbcJobStore.announceSubmitted, sent by the claim loop).
             if (!edges.isEmpty()) {
                 try (PreparedStatement ps = c.prepareStatement(q.insertDependency)) {
                     for (String[] edge : edges) {

@@ -210,7 +210,7 @@ public class DefaultJobQueue implements JobQueue {
         if (!inJta()) {
             // The hand-built host's local transaction has committed already (or the host has no registry).
             createdPerQueue.forEach(metrics::submitted);
-            dispatcher.wake();
+            dispatcher.announce();
             return;
         }
         transactions.registerInterposedSynchronization(new Synchronization() {
@@ -223,7 +223,7 @@ public class DefaultJobQueue implements JobQueue {
             public void afterCompletion(int status) {
                 if (status == Status.STATUS_COMMITTED) {
                     createdPerQueue.forEach(metrics::submitted);
-                    dispatcher.wake();
+                    dispatcher.announce();
                 }
             }
         });

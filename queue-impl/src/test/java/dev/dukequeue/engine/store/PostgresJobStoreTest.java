@@ -15,7 +15,8 @@ class PostgresJobStoreTest extends JobStoreContract {
     @BeforeAll
     static void start() throws IOException {
         // synchronous_commit as PostgreSQL ships it (zonky turns it off by default)
-        postgres = EmbeddedPostgres.builder().setServerConfig("synchronous_commit", "on").start();
+        postgres = EmbeddedPostgres.builder().setServerConfig("synchronous_commit", "on")
+                .setServerConfig("max_prepared_transactions", "8").start(); // the two-phase commit test prepares
     }
 
     @AfterAll
@@ -28,6 +29,85 @@ class PostgresJobStoreTest extends JobStoreContract {
     @Override
     protected DataSource database() {
         return postgres.getPostgresDatabase();
+    }
+
+    /**
+     * A submission made in a two-phase (XA) transaction can be prepared and committed: PostgreSQL refuses to PREPARE a
+     * transaction that sent a NOTIFY ("cannot PREPARE a transaction that has executed LISTEN, UNLISTEN, or NOTIFY"),
+     * which the submission did until the other nodes were told after the commit instead (seen with the resource
+     * adapter and XA pools: every submission's transaction failed to prepare).
+     */
+    @org.junit.jupiter.api.Test
+    void aSubmissionInATwoPhaseTransactionCanBePreparedAndCommitted() throws Exception {
+        org.postgresql.xa.PGXADataSource xa = new org.postgresql.xa.PGXADataSource();
+        xa.setUrl(postgres.getJdbcUrl("postgres", "postgres"));
+        javax.sql.XAConnection xaConnection = xa.getXAConnection();
+        try {
+            java.sql.Connection branch = xaConnection.getConnection();
+            javax.transaction.xa.XAResource resource = xaConnection.getXAResource();
+            javax.transaction.xa.Xid xid = new javax.transaction.xa.Xid() {
+                public int getFormatId() {
+                    return 4711;
+                }
+
+                public byte[] getGlobalTransactionId() {
+                    return java.util.UUID.randomUUID().toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                }
+
+                public byte[] getBranchQualifier() {
+                    return new byte[] {1};
+                }
+            };
+            byte[] global = xid.getGlobalTransactionId();
+            javax.transaction.xa.Xid fixed = new javax.transaction.xa.Xid() {
+                public int getFormatId() {
+                    return 4711;
+                }
+
+                public byte[] getGlobalTransactionId() {
+                    return global;
+                }
+
+                public byte[] getBranchQualifier() {
+                    return new byte[] {1};
+                }
+            };
+            DataSource onTheBranch = (DataSource) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                        if (!method.getName().equals("getConnection")) {
+                            throw new UnsupportedOperationException(method.getName());
+                        }
+                        return java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                                new Class<?>[] {java.sql.Connection.class}, (p, m, a) -> m.getName().equals("close")
+                                        ? null : m.invoke(branch, a));
+                    });
+            resource.start(fixed, javax.transaction.xa.XAResource.TMNOFLAGS);
+            dev.dukequeue.JobReceipt receipt = new JdbcJobStore(onTheBranch)
+                    .insert(java.util.List.of(JobFixtures.aJob().build())).get(0);
+            resource.end(fixed, javax.transaction.xa.XAResource.TMSUCCESS);
+
+            org.assertj.core.api.Assertions.assertThat(resource.prepare(fixed))
+                    .isEqualTo(javax.transaction.xa.XAResource.XA_OK);
+            resource.commit(fixed, false);
+
+            org.assertj.core.api.Assertions.assertThat(tx.inTransaction(() -> store.waitingCount(
+                    JobFixtures.aJob().build().queue()))).isPositive();
+            org.assertj.core.api.Assertions.assertThat(receipt.created()).isTrue();
+        } finally {
+            xaConnection.close();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void storedJobsAnnouncedAfterTheirCommitWakeEveryListener() throws Exception {
+        dev.dukequeue.engine.database.JobNotifications listener = store.notifications();
+        try {
+            org.assertj.core.api.Assertions.assertThat(listener.await(50)).as("nothing announced yet").isFalse();
+            store.announceSubmitted();
+            org.assertj.core.api.Assertions.assertThat(listener.await(5_000)).as("the announcement").isTrue();
+        } finally {
+            listener.close();
+        }
     }
 
     @org.junit.jupiter.api.Test
