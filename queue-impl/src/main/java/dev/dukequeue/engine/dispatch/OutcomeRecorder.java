@@ -198,8 +198,10 @@ final class OutcomeRecorder {
 
     private boolean fail(Execution execution, Throwable thrown) {
         if (execution.stopReason().orElse(null) == StopReason.SHUTDOWN) {
-            // The node's own shutdown made the handler give up: never the job's fault.
-            return release(execution, "node " + owner + " shut down during the attempt (" + thrown + ")");
+            // The node's shutdown, or the removal of the job type's handler (an undeployed message-driven bean),
+            // made the handler give up: never the job's fault.
+            return release(execution, "node " + owner + " stopped the attempt: shutdown, or its handler was removed ("
+                    + thrown + ")");
         }
         ClaimedJob job = execution.job;
         boolean corrupt = thrown instanceof CorruptJobException;
