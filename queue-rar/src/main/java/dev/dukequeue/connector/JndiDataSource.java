@@ -1,10 +1,9 @@
 package dev.dukequeue.connector;
 
+import dev.dukequeue.engine.database.LocalTransactions;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.io.PrintWriter;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
@@ -63,9 +62,9 @@ final class JndiDataSource implements DataSource {
     /**
      * Outside a JTA transaction, a pool connection. Inside one, the same connection for every call of the
      * transaction, closed when it ends: the engine's store takes a connection per statement group (a submission reads
-     * the queue's depth, then inserts), and the adapter calls without a component of its own, so the server does not
-     * share them; with an XA pool, a second connection from the same pool in one transaction is a second enlistment,
-     * which PostgreSQL's XA driver refuses ("Attempted transaction interleaving is not supported": ConnectorXaIT).
+     * the queue's depth, then inserts), and the adapter calls without a component of its own, for which the server
+     * does not promise to share connections; with an XA pool each would be an enlistment, a branch of its own to
+     * prepare and commit. One connection per transaction keeps the adapter's work one branch.
      */
     @Override
     public Connection getConnection() throws SQLException {
@@ -97,26 +96,7 @@ final class JndiDataSource implements DataSource {
             });
             shared = opened;
         }
-        return notClosing(shared);
-    }
-
-    /** The transaction's connection as its users see it: closing it does nothing (the transaction's end closes it). */
-    private static Connection notClosing(Connection c) {
-        return (Connection) Proxy.newProxyInstance(JndiDataSource.class.getClassLoader(),
-                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-                    switch (method.getName()) {
-                        case "close":
-                            return null;
-                        case "isClosed":
-                            return c.isClosed();
-                        default:
-                            try {
-                                return method.invoke(c, args);
-                            } catch (InvocationTargetException e) {
-                                throw e.getCause();
-                            }
-                    }
-                });
+        return LocalTransactions.notClosing(shared); // the transaction's end closes it
     }
 
     @Override

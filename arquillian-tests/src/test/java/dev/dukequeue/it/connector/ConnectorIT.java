@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
@@ -58,6 +57,7 @@ class ConnectorIT {
 
     private Path dir;
     private RestartablePostgres postgres;
+    private JobTables tables;
     private ConnectorServer server;
 
     @RegisterExtension
@@ -77,6 +77,7 @@ class ConnectorIT {
                 "connector-" + UUID.randomUUID().toString().substring(0, 8))).toAbsolutePath();
         int databasePort = RestartablePostgres.freePort();
         postgres = RestartablePostgres.on(databasePort, dir.resolve("pgdata")).start();
+        tables = new JobTables(postgres);
         try (Connection c = postgres.connect()) {
             ConnectorApps.createTables(c);
         }
@@ -89,7 +90,13 @@ class ConnectorIT {
         settings.put("dukequeue.heartbeat.interval.ms", "1000");
         settings.put("dukequeue.rescuer.interval.ms", "1000");
         long started = System.nanoTime();
-        server = ConnectorServer.start(dir, databasePort, settings, ConnectorApps.export(dir));
+        List<Path> apps = new java.util.ArrayList<>(ConnectorApps.export(dir));
+        // The connector sample as users get it from the build, deployed on its own next to the test applications.
+        Path sample = Path.of(System.getProperty("dukequeue.sample-connector", "target/sample-connector.war"))
+                .toAbsolutePath();
+        assertThat(sample).as("built by the package phase").isRegularFile();
+        apps.add(sample);
+        server = ConnectorServer.start(dir, databasePort, settings, apps);
         server.awaitReady(START);
         System.out.printf("ConnectorIT: Payara Micro with dukequeue.rar, app-a and app-b ready in %d ms (log %s)%n",
                 Duration.ofNanos(System.nanoTime() - started).toMillis(), server.log());
@@ -122,13 +129,34 @@ class ConnectorIT {
         }
 
         await().atMost(JOBS_END).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
-                assertThat(statesOf(jobs)).isEqualTo(Map.of(JobState.COMPLETED.name(), 50L)));
-        assertThat(number("SELECT COUNT(*) FROM dq_job WHERE payload LIKE ?", "%" + marker + "%"))
+                assertThat(tables.statesOf(jobs)).isEqualTo(Map.of(JobState.COMPLETED.name(), 50L)));
+        assertThat(tables.number("SELECT COUNT(*) FROM dq_job WHERE payload LIKE ?", "%" + marker + "%"))
                 .as("jobs carrying this test's marker").isEqualTo(50);
-        assertThat(number("SELECT COUNT(*) FROM app_a_orders WHERE id = ANY(?)", orders)).as("orders committed")
+        assertThat(tables.number("SELECT COUNT(*) FROM app_a_orders WHERE id = ANY(?)", orders)).as("orders committed")
                 .isEqualTo(50);
-        assertThat(effectsPerJob(jobs)).as("app_b_effects rows per job").hasSize(50)
+        assertThat(tables.effectsPerJob(jobs)).as("app_b_effects rows per job").hasSize(50)
                 .allSatisfy((job, rows) -> assertThat(rows).as("effects of job " + job).isEqualTo(1L));
+    }
+
+    @Test
+    void theConnectorSampleIssuesAnInvoiceAndItsBeanSendsItExactlyOnce() throws Exception {
+        HttpResponse<String> issued = server.post("/sample-connector/api/invoices?customer=acme&cents=1999");
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
+        jakarta.json.JsonObject body;
+        try (jakarta.json.JsonReader reader = jakarta.json.Json.createReader(new java.io.StringReader(issued.body()))) {
+            body = reader.readObject();
+        }
+        String invoice = body.getString("invoice");
+        String job = body.getString("job");
+
+        await().atMost(JOBS_END).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+                assertThat(tables.state(job)).isEqualTo(JobState.COMPLETED.name()));
+        assertThat(tables.number("SELECT sends FROM sample_invoice WHERE id = ?", invoice)).as("sends of the invoice")
+                .isEqualTo(1);
+
+        HttpResponse<String> refused = server.post("/sample-connector/api/invoices?customer=&cents=5");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("customer must be 1..100 characters");
     }
 
     @Test
@@ -138,15 +166,15 @@ class ConnectorIT {
         // A job submitted afterwards that has completed: the poller has had its chance to see the rolled-back one.
         Placed later = place(RecordingBean.TYPE, "after-" + marker, 5, true);
         await().atMost(JOBS_END).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
-                assertThat(state(later.job())).isEqualTo(JobState.COMPLETED.name()));
+                assertThat(tables.state(later.job())).isEqualTo(JobState.COMPLETED.name()));
 
-        assertThat(state(rolledBack.job())).as("state of the rolled-back job " + rolledBack.job()).isNull();
-        assertThat(number("SELECT COUNT(*) FROM dq_job WHERE payload LIKE ?", "%\"" + marker + "\"%"))
+        assertThat(tables.state(rolledBack.job())).as("state of the rolled-back job " + rolledBack.job()).isNull();
+        assertThat(tables.number("SELECT COUNT(*) FROM dq_job WHERE payload LIKE ?", "%\"" + marker + "\"%"))
                 .as("jobs with the rolled-back payload").isZero();
-        assertThat(number("SELECT COUNT(*) FROM app_a_orders WHERE id = ?", rolledBack.order()))
+        assertThat(tables.number("SELECT COUNT(*) FROM app_a_orders WHERE id = ?", rolledBack.order()))
                 .as("the rolled-back order").isZero();
-        assertThat(effectsOf(rolledBack.job())).as("effects of the rolled-back job").isEmpty();
-        assertThat(number("SELECT COUNT(*) FROM app_a_orders WHERE id = ?", later.order())).as("the later order")
+        assertThat(tables.effectsOf(rolledBack.job())).as("effects of the rolled-back job").isEmpty();
+        assertThat(tables.number("SELECT COUNT(*) FROM app_a_orders WHERE id = ?", later.order())).as("the later order")
                 .isEqualTo(1);
     }
 
@@ -155,11 +183,11 @@ class ConnectorIT {
         Placed placed = place(FailingBean.TYPE, "fail-" + UUID.randomUUID(), 3, true);
 
         await().atMost(JOBS_END).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
-                assertThat(state(placed.job())).isEqualTo(JobState.DEAD_LETTER.name()));
-        assertThat(number("SELECT attempt FROM dq_job WHERE id = ?", placed.job())).as("attempts used").isEqualTo(3);
+                assertThat(tables.state(placed.job())).isEqualTo(JobState.DEAD_LETTER.name()));
+        assertThat(tables.number("SELECT attempt FROM dq_job WHERE id = ?", placed.job())).as("attempts used").isEqualTo(3);
         // Each attempt's insert rolled back with its transaction.
-        assertThat(effectsOf(placed.job())).as("effects of the failing bean").isEmpty();
-        assertThat(number("SELECT COUNT(*) FROM app_a_orders WHERE id = ?", placed.order())).as("its order")
+        assertThat(tables.effectsOf(placed.job())).as("effects of the failing bean").isEmpty();
+        assertThat(tables.number("SELECT COUNT(*) FROM app_a_orders WHERE id = ?", placed.order())).as("its order")
                 .isEqualTo(1);
         List<Attempt> history = history(placed.job());
         assertThat(history).as("attempt history").extracting(Attempt::attempt).containsExactly(1, 2, 3);
@@ -175,13 +203,13 @@ class ConnectorIT {
         Placed placed = place(RollbackOnceBean.TYPE, "rollback-once-" + UUID.randomUUID(), 5, true);
 
         await().atMost(JOBS_END).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
-                assertThat(state(placed.job())).isEqualTo(JobState.COMPLETED.name()));
+                assertThat(tables.state(placed.job())).isEqualTo(JobState.COMPLETED.name()));
         // Had the completion been written outside the bean's transaction, attempt 1 (rolled back) would have ended it.
-        assertThat(number("SELECT attempt FROM dq_job WHERE id = ?", placed.job())).as("attempt that completed")
+        assertThat(tables.number("SELECT attempt FROM dq_job WHERE id = ?", placed.job())).as("attempt that completed")
                 .isEqualTo(2);
         assertThat(history(placed.job())).as("attempt history").extracting(Attempt::attempt, Attempt::outcome)
                 .containsExactly(tuple(1, "FAILED"), tuple(2, "SUCCEEDED"));
-        assertThat(effectsOf(placed.job())).as("attempts whose effect committed").containsExactly(2);
+        assertThat(tables.effectsOf(placed.job())).as("attempts whose effect committed").containsExactly(2);
     }
 
     @Test
@@ -219,8 +247,8 @@ class ConnectorIT {
                 Duration.ofNanos(System.nanoTime() - restarted).toMillis());
         Placed placed = place(RecordingBean.TYPE, "healed-" + UUID.randomUUID(), 5, true);
         await().atMost(JOBS_END).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
-                assertThat(state(placed.job())).isEqualTo(JobState.COMPLETED.name()));
-        assertThat(effectsOf(placed.job())).as("effects of the job submitted after healing").hasSize(1);
+                assertThat(tables.state(placed.job())).isEqualTo(JobState.COMPLETED.name()));
+        assertThat(tables.effectsOf(placed.job())).as("effects of the job submitted after healing").hasSize(1);
         assertThat(idleNodeMissedTheOutage).as("with PostgreSQL down and no submissions, /app-a/ready answered 503 "
                 + "naming QueueUnavailableException within " + IDLE_DETECTION).isNull();
     }
@@ -251,54 +279,10 @@ class ConnectorIT {
         return new Placed(body.getString("order"), body.getString("job"));
     }
 
-    /** @return the job's state in dq_job, null if there is no such job */
-    private String state(String job) throws SQLException {
-        try (Connection c = postgres.connect();
-                PreparedStatement ps = c.prepareStatement("SELECT state FROM dq_job WHERE id = ?")) {
-            ps.setString(1, job);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
-    }
 
-    /** @return how many of the jobs are in each state */
-    private Map<String, Long> statesOf(List<String> jobs) throws SQLException {
-        return grouped("SELECT state, COUNT(*) FROM dq_job WHERE id = ANY(?) GROUP BY state", jobs);
-    }
 
-    /** @return how many app_b_effects rows each of the jobs has (jobs without any are absent) */
-    private Map<String, Long> effectsPerJob(List<String> jobs) throws SQLException {
-        return grouped("SELECT job_id, COUNT(*) FROM app_b_effects WHERE job_id = ANY(?) GROUP BY job_id", jobs);
-    }
 
-    private Map<String, Long> grouped(String sql, List<String> ids) throws SQLException {
-        Map<String, Long> out = new TreeMap<>();
-        try (Connection c = postgres.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setArray(1, c.createArrayOf("varchar", ids.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), rs.getLong(2));
-                }
-            }
-        }
-        return out;
-    }
 
-    /** @return the attempt numbers of the job's app_b_effects rows */
-    private List<Integer> effectsOf(String job) throws SQLException {
-        List<Integer> attempts = new ArrayList<>();
-        try (Connection c = postgres.connect(); PreparedStatement ps = c.prepareStatement(
-                "SELECT attempt FROM app_b_effects WHERE job_id = ? ORDER BY attempt")) {
-            ps.setString(1, job);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    attempts.add(rs.getInt(1));
-                }
-            }
-        }
-        return attempts;
-    }
 
     private List<Attempt> history(String job) throws SQLException {
         List<Attempt> attempts = new ArrayList<>();
@@ -315,18 +299,4 @@ class ConnectorIT {
         return attempts;
     }
 
-    /** @return the first column of the first row, as a number; a List parameter is bound as an array */
-    private long number(String sql, Object parameter) throws SQLException {
-        try (Connection c = postgres.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            if (parameter instanceof List<?> list) {
-                ps.setArray(1, c.createArrayOf("varchar", list.toArray()));
-            } else {
-                ps.setObject(1, parameter);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                assertThat(rs.next()).as("a row for " + sql + " with " + parameter).isTrue();
-                return rs.getLong(1);
-            }
-        }
-    }
 }

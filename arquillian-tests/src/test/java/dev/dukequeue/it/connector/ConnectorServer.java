@@ -199,6 +199,20 @@ final class ConnectorServer implements AutoCloseable {
         }
     }
 
+    /** A POST without a body (the query carries the parameters), bounded by {@link #REQUEST_TIMEOUT}. */
+    HttpResponse<String> post(String pathAndQuery) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + pathAndQuery))
+                    .timeout(REQUEST_TIMEOUT).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     Path log() {
         return log;
     }

@@ -30,7 +30,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -73,6 +72,7 @@ class RarOnPayaraServerIT {
 
     private Path dir;
     private RestartablePostgres postgres;
+    private JobTables tables;
     private PayaraDomain domain;
     private Path handlersWar;
     /** The applications by deployment name, in deployment order. */
@@ -95,6 +95,7 @@ class RarOnPayaraServerIT {
                 "rar-server-" + UUID.randomUUID().toString().substring(0, 8))).toAbsolutePath();
         int databasePort = RestartablePostgres.freePort();
         postgres = RestartablePostgres.on(databasePort, dir.resolve("pgdata")).start();
+        tables = new JobTables(postgres);
         try (Connection c = postgres.connect()) {
             ConnectorApps.createTables(c);
         }
@@ -190,10 +191,10 @@ class RarOnPayaraServerIT {
         jobs.addAll(fromResourceRef);
 
         await().atMost(JOBS_END).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
-                assertThat(statesOf(jobs)).isEqualTo(Map.of(JobState.COMPLETED.name(), 25L)));
-        assertThat(number("SELECT COUNT(*) FROM app_a_orders WHERE id = ANY(?)", orders)).as("app-a's orders committed")
+                assertThat(tables.statesOf(jobs)).isEqualTo(Map.of(JobState.COMPLETED.name(), 25L)));
+        assertThat(tables.number("SELECT COUNT(*) FROM app_a_orders WHERE id = ANY(?)", orders)).as("app-a's orders committed")
                 .isEqualTo(20);
-        assertThat(effectsPerJob(jobs)).as("app_b_effects rows per job (10 through app-a's own definition, 10 through "
+        assertThat(tables.effectsPerJob(jobs)).as("app_b_effects rows per job (10 through app-a's own definition, 10 through "
                 + SERVER_FACTORY + " from app-a, 5 through " + SERVER_FACTORY + " from app-c)").hasSize(25)
                 .allSatisfy((job, rows) -> assertThat(rows).as("effects of job " + job).isEqualTo(1L));
     }
@@ -206,17 +207,17 @@ class RarOnPayaraServerIT {
         // A job submitted afterwards that has completed: the poller has had its chance to see the rolled-back ones.
         Placed later = place(SERVER_FACTORY, RecordingBean.TYPE, "after-" + marker, true);
         await().atMost(JOBS_END).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
-                assertThat(state(later.job())).isEqualTo(JobState.COMPLETED.name()));
+                assertThat(tables.state(later.job())).isEqualTo(JobState.COMPLETED.name()));
 
         for (Placed rolledBack : List.of(ownDefinition, serverResource)) {
-            assertThat(state(rolledBack.job())).as("state of the rolled-back job " + rolledBack.job()).isNull();
-            assertThat(number("SELECT COUNT(*) FROM app_a_orders WHERE id = ?", rolledBack.order()))
+            assertThat(tables.state(rolledBack.job())).as("state of the rolled-back job " + rolledBack.job()).isNull();
+            assertThat(tables.number("SELECT COUNT(*) FROM app_a_orders WHERE id = ?", rolledBack.order()))
                     .as("the rolled-back order " + rolledBack.order()).isZero();
-            assertThat(effectsPerJob(List.of(rolledBack.job()))).as("effects of the rolled-back job").isEmpty();
+            assertThat(tables.effectsPerJob(List.of(rolledBack.job()))).as("effects of the rolled-back job").isEmpty();
         }
-        assertThat(number("SELECT COUNT(*) FROM dq_job WHERE payload LIKE ?", "%\"" + marker + "\"%"))
+        assertThat(tables.number("SELECT COUNT(*) FROM dq_job WHERE payload LIKE ?", "%\"" + marker + "\"%"))
                 .as("jobs with the rolled-back payload").isZero();
-        assertThat(number("SELECT COUNT(*) FROM app_a_orders WHERE id = ?", later.order())).as("the later order")
+        assertThat(tables.number("SELECT COUNT(*) FROM app_a_orders WHERE id = ?", later.order())).as("the later order")
                 .isEqualTo(1);
     }
 
@@ -228,7 +229,7 @@ class RarOnPayaraServerIT {
             jobs.add(place(SERVER_FACTORY, StopAwareBean.TYPE, marker, true).job());
         }
         await().atMost(JOBS_END).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
-                assertThat(statesOf(jobs)).isEqualTo(Map.of(JobState.RUNNING.name(), 4L)));
+                assertThat(tables.statesOf(jobs)).isEqualTo(Map.of(JobState.RUNNING.name(), 4L)));
 
         long undeploying = System.nanoTime();
         domain.asadmin("undeploy", HANDLERS);
@@ -240,7 +241,7 @@ class RarOnPayaraServerIT {
         // The drain stopped each bean (checkpoint naming SHUTDOWN, then a throw) and gave the job back: SCHEDULED,
         // its attempt returned, the release counted, the run closed as RELEASED, nothing of the bean committed.
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
-                assertThat(statesOf(jobs)).isEqualTo(Map.of(JobState.SCHEDULED.name(), 4L)));
+                assertThat(tables.statesOf(jobs)).isEqualTo(Map.of(JobState.SCHEDULED.name(), 4L)));
         for (String job : jobs) {
             JobRow row = row(job);
             assertThat(row.attempt()).as("attempt of released job " + job + " (the claim's 1 given back)").isZero();
@@ -251,27 +252,27 @@ class RarOnPayaraServerIT {
             assertThat(history(job)).as("history of job " + job).extracting(Attempt::attempt, Attempt::outcome)
                     .containsExactly(tuple(1, "RELEASED"));
         }
-        assertThat(effectsPerJob(jobs)).as("effects of the stopped deliveries").isEmpty();
+        assertThat(tables.effectsPerJob(jobs)).as("effects of the stopped deliveries").isEmpty();
 
         // No bean runs the type on the server now: due at once, yet nobody claims them. Every claim adds to run_count,
         // so even a claim between two polls shows.
         await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250))
-                .untilAsserted(() -> assertThat(number("SELECT COUNT(*) FROM dq_job WHERE id = ANY(?) AND state = "
+                .untilAsserted(() -> assertThat(tables.number("SELECT COUNT(*) FROM dq_job WHERE id = ANY(?) AND state = "
                         + "'SCHEDULED' AND attempt = 0 AND run_count = 1", jobs))
                         .as("jobs still SCHEDULED, unclaimed since their release, while no bean is deployed")
                         .isEqualTo(4));
 
         deployHandlers();
         await().atMost(JOBS_END).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
-                assertThat(statesOf(jobs)).isEqualTo(Map.of(JobState.COMPLETED.name(), 4L)));
+                assertThat(tables.statesOf(jobs)).isEqualTo(Map.of(JobState.COMPLETED.name(), 4L)));
         for (String job : jobs) {
             assertThat(row(job).attempt()).as("attempt that completed job " + job).isEqualTo(1);
             assertThat(history(job)).as("history of job " + job).extracting(Attempt::attempt, Attempt::outcome)
                     .containsExactly(tuple(1, "RELEASED"), tuple(1, "SUCCEEDED"));
         }
-        assertThat(effectsPerJob(jobs)).as("effect rows per job").hasSize(4)
+        assertThat(tables.effectsPerJob(jobs)).as("effect rows per job").hasSize(4)
                 .allSatisfy((job, rows) -> assertThat(rows).as("effects of job " + job).isEqualTo(1L));
-        assertThat(number("SELECT COUNT(*) FROM app_b_effects WHERE job_id = ANY(?) AND attempt <> 1", jobs))
+        assertThat(tables.number("SELECT COUNT(*) FROM app_b_effects WHERE job_id = ANY(?) AND attempt <> 1", jobs))
                 .as("effects recorded under another attempt number than 1").isZero();
     }
 
@@ -283,7 +284,7 @@ class RarOnPayaraServerIT {
             jobs.add(place(null, StopAwareBean.TYPE, marker, true).job());
         }
         await().atMost(JOBS_END).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
-                assertThat(statesOf(jobs)).isEqualTo(Map.of(JobState.RUNNING.name(), 4L)));
+                assertThat(tables.statesOf(jobs)).isEqualTo(Map.of(JobState.RUNNING.name(), 4L)));
 
         try {
             // Payara refuses a plain undeploy while connector resources of the adapter exist (RAR8057: "one or more
@@ -302,7 +303,7 @@ class RarOnPayaraServerIT {
                     Duration.ofNanos(System.nanoTime() - undeploying).toMillis(), lastLine("shutdown phase 'drain'[^\\n]*"));
 
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
-                    assertThat(statesOf(jobs)).isEqualTo(Map.of(JobState.SCHEDULED.name(), 4L)));
+                    assertThat(tables.statesOf(jobs)).isEqualTo(Map.of(JobState.SCHEDULED.name(), 4L)));
             for (String job : jobs) {
                 JobRow row = row(job);
                 assertThat(row.attempt()).as("attempt of released job " + job).isZero();
@@ -311,18 +312,18 @@ class RarOnPayaraServerIT {
                 assertThat(history(job)).as("history of job " + job).extracting(Attempt::attempt, Attempt::outcome)
                         .containsExactly(tuple(1, "RELEASED"));
             }
-            assertThat(effectsPerJob(jobs)).as("effects of the stopped deliveries").isEmpty();
+            assertThat(tables.effectsPerJob(jobs)).as("effects of the stopped deliveries").isEmpty();
         } finally {
             restoreAdapterAndApplications();
         }
 
         await().atMost(JOBS_END).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
-                assertThat(statesOf(jobs)).isEqualTo(Map.of(JobState.COMPLETED.name(), 4L)));
+                assertThat(tables.statesOf(jobs)).isEqualTo(Map.of(JobState.COMPLETED.name(), 4L)));
         for (String job : jobs) {
             assertThat(history(job)).as("history of job " + job).extracting(Attempt::attempt, Attempt::outcome)
                     .containsExactly(tuple(1, "RELEASED"), tuple(1, "SUCCEEDED"));
         }
-        assertThat(effectsPerJob(jobs)).as("effect rows per job").hasSize(4)
+        assertThat(tables.effectsPerJob(jobs)).as("effect rows per job").hasSize(4)
                 .allSatisfy((job, rows) -> assertThat(rows).as("effects of job " + job).isEqualTo(1L));
     }
 
@@ -450,52 +451,8 @@ class RarOnPayaraServerIT {
         return attempts;
     }
 
-    /** @return the job's state in dq_job, null if there is no such job */
-    private String state(String job) throws SQLException {
-        try (Connection c = postgres.connect();
-                PreparedStatement ps = c.prepareStatement("SELECT state FROM dq_job WHERE id = ?")) {
-            ps.setString(1, job);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
-    }
 
-    /** @return how many of the jobs are in each state */
-    private Map<String, Long> statesOf(List<String> jobs) throws SQLException {
-        return grouped("SELECT state, COUNT(*) FROM dq_job WHERE id = ANY(?) GROUP BY state", jobs);
-    }
 
-    /** @return how many app_b_effects rows each of the jobs has (jobs without any are absent) */
-    private Map<String, Long> effectsPerJob(List<String> jobs) throws SQLException {
-        return grouped("SELECT job_id, COUNT(*) FROM app_b_effects WHERE job_id = ANY(?) GROUP BY job_id", jobs);
-    }
 
-    private Map<String, Long> grouped(String sql, List<String> ids) throws SQLException {
-        Map<String, Long> out = new TreeMap<>();
-        try (Connection c = postgres.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setArray(1, c.createArrayOf("varchar", ids.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), rs.getLong(2));
-                }
-            }
-        }
-        return out;
-    }
 
-    /** @return the first column of the first row, as a number; a List parameter is bound as an array */
-    private long number(String sql, Object parameter) throws SQLException {
-        try (Connection c = postgres.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            if (parameter instanceof List<?> list) {
-                ps.setArray(1, c.createArrayOf("varchar", list.toArray()));
-            } else {
-                ps.setObject(1, parameter);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                assertThat(rs.next()).as("a row for " + sql + " with " + parameter).isTrue();
-                return rs.getLong(1);
-            }
-        }
-    }
 }

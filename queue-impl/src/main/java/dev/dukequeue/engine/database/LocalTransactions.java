@@ -101,6 +101,14 @@ public final class LocalTransactions implements DataSource {
         if (c == null) {
             return target.getConnection();
         }
+        return notClosing(c);
+    }
+
+    /**
+     * @return the connection as the work of a transaction sees it: every call goes to {@code c} but {@code close()},
+     *         which does nothing (whoever owns the transaction closes it at its end)
+     */
+    public static Connection notClosing(Connection c) {
         return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("close")) {
