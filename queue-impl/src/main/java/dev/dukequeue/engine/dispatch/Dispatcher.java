@@ -1,10 +1,8 @@
 package dev.dukequeue.engine.dispatch;
 
 import dev.dukequeue.JobId;
-import dev.dukequeue.PermanentJobException;
 import dev.dukequeue.StopReason;
 import dev.dukequeue.engine.config.EngineConfig;
-import dev.dukequeue.engine.job.ClaimedJob;
 import dev.dukequeue.engine.job.OutcomePolicy;
 import dev.dukequeue.engine.lease.LeaseKeeper;
 import dev.dukequeue.engine.node.EngineStatus;
@@ -21,14 +19,12 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -134,8 +130,8 @@ public class Dispatcher {
 
     private final WorkerSlots slots = new WorkerSlots();
     private volatile boolean started;
-    private ProgressSink progressSink;
     private OutcomeRecorder recorder;
+    private volatile Executions executions;
     private CompletionWriter completions;
     private ClaimLoop claims;
     private ExecutorService workers;
@@ -154,18 +150,21 @@ public class Dispatcher {
         timers.setRemoveOnCancelPolicy(true);
         scheduler = timers;
         String owner = node.owner();
-        LeaseKeeper leases = new LeaseKeeper(store, database, config.leaseDuration(), owner,
-                () -> slots.executions().stream().map(Execution::lease).toList(), this::leaseLost);
-        long heartbeat = config.heartbeatInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(leases::renew, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
-        progressSink = new StoreProgressSink(store, database, config.payloadMaxBytes());
         recorder = new OutcomeRecorder(store, database, metrics, config,
                 OutcomePolicy.withJitter(config.backoffBase(), config.backoffMax()), owner, slots, scheduler,
                 () -> started);
-        claims = new ClaimLoop(database, local, direct, config, owner, this::claimable, status, slots, this::launch);
-        started = true;
         completions = new CompletionWriter(database, local, direct, recorder, slots, Math.max(64, 4 * config.workers()),
                 () -> started);
+        Executions running = new Executions(registry, type -> !draining.contains(type) && registry.runs(type), slots,
+                recorder, completions, new StoreProgressSink(store, database, config.payloadMaxBytes()), metrics,
+                scheduler, workers, owner);
+        executions = running;
+        LeaseKeeper leases = new LeaseKeeper(store, database, config.leaseDuration(), owner,
+                () -> slots.executions().stream().map(Execution::lease).toList(), running::leaseLost);
+        long heartbeat = config.heartbeatInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(leases::renew, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+        claims = new ClaimLoop(database, local, direct, config, owner, this::claimable, status, slots, running::launch);
+        started = true;
         completions.start(threads(), config.completionWriters());
         claims.start(threads(), store.notifications());
         LOG.info(() -> "dispatcher on node " + owner + " started: " + config.workers() + " workers, types "
@@ -191,147 +190,13 @@ public class Dispatcher {
     }
 
     /**
-     * Starts a claimed job on a worker. Nothing that goes wrong between the claim and the start may keep the slot or the
-     * job: any failure here (a rejected worker, a metric, a scheduler) frees the slot, forgets the execution and gives
-     * the job back (fenced release, attempt not charged), counted and logged; the claim's other jobs still launch.
-     */
-    private void launch(ClaimedJob job) {
-        Execution execution = new Execution(job, progressSink);
-        if (draining.contains(job.type()) || !registry.runs(job.type())) {
-            // Its handler left (or is being drained) while the claim ran: give it back, attempt not charged.
-            slots.hold(execution);
-            giveBack(execution, "node " + node.owner() + " no longer runs type " + job.type(), null);
-            return;
-        }
-        try {
-            slots.hold(execution);
-            LOG.fine(() -> execution + ": SCHEDULED -> RUNNING on node " + node.owner());
-            execution.timeout = scheduler.schedule(() -> onTimeout(execution), job.timeoutMs(), TimeUnit.MILLISECONDS);
-            workers.execute(() -> run(execution));
-        } catch (RejectedExecutionException e) {
-            giveBack(execution, "node " + node.owner() + " is shutting down", null);
-            return;
-        } catch (Throwable t) { // Errors included: a slot must never leak
-            giveBack(execution, "node " + node.owner() + " could not start it: " + t, t);
-            return;
-        }
-        try {
-            metrics.claimed(job.queue(), job.queueWaitMs());
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, execution + ": queue-wait metric not recorded", e);
-        }
-    }
-
-    /** A claimed job that never started: give it back in the store (fenced), then free its slot and its map entry. */
-    private void giveBack(Execution execution, String reason, Throwable cause) {
-        if (cause != null) {
-            metrics.launchFailed(execution.job.queue());
-            LOG.log(Level.SEVERE, execution + ": launch failed, the job is given back and its slot freed", cause);
-        }
-        if (execution.settle()) {
-            // The recorder retries a failed write, then frees the slot and the map entry whatever happened.
-            recorder.released(execution, reason);
-        }
-    }
-
-    private void run(Execution execution) {
-        Object result = null;
-        Throwable thrown = null;
-        execution.bindThread(Thread.currentThread());
-        try {
-            CorruptJobException.check(execution.job); // a row DukeQueue did not write never reaches the handler
-            result = registry.invoke(execution, execution.lease());
-        } catch (Throwable t) { // Errors included: a handler must never take the worker down with it
-            thrown = t;
-        } finally {
-            execution.unbindThread();
-            Thread.interrupted(); // clear a stop request's interrupt before this thread runs anything else
-        }
-        if (!execution.settle()) {
-            // Someone else (timeout, lost lease, cancel, shutdown) already settled it; the fence would refuse anyway.
-            slots.abandonedReturned();
-            LOG.info(() -> execution + ": handler returned after " + execution.stopReason().map(Enum::name)
-                    .orElse("settlement") + "; its outcome is discarded");
-            return;
-        }
-        execution.timeout.cancel(false);
-        if (thrown == null && result instanceof Settled settled) {
-            settledByHandler(execution, settled);
-            return;
-        }
-        if (thrown == null) {
-            completeLater(execution, result);
-            return;
-        }
-        recorder.failed(execution, thrown);
-    }
-
-    /**
-     * A handler returned: its outcome goes to the completion writers, and its worker slot is free at once for the next
-     * job (the execution, its lease and its heartbeat stay until the outcome is written).
-     */
-    private void completeLater(Execution execution, Object result) {
-        String json;
-        try {
-            json = registry.resultJson(result);
-        } catch (RuntimeException e) {
-            recorder.failed(execution, new PermanentJobException(
-                    "the handler's result cannot be mapped to JSON: " + e.getMessage(), e));
-            return;
-        }
-        try {
-            completions.put(execution, json);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            recorder.completionNow(execution, json);
-            return;
-        }
-        slots.releaseSlot(execution);
-    }
-
-    /** The handler wrote its job's outcome itself: nothing to write, the slot and the execution are done. */
-    private void settledByHandler(Execution execution, Settled settled) {
-        slots.finish(execution);
-        if (settled.completed()) {
-            recorder.completed(execution);
-        } else {
-            LOG.info(() -> execution + ": the handler's completion was refused by the lease fence (rescued, cancelled"
-                    + " or taken over); nothing written");
-        }
-    }
-
-    private void onTimeout(Execution execution) {
-        if (!execution.settle()) {
-            return;
-        }
-        slots.abandon(execution, StopReason.TIMEOUT);
-        recorder.timedOut(execution);
-    }
-
-    /** The heartbeat found this job's lease gone: its handler is asked to stop and its slot freed. */
-    private void leaseLost(JobId id) {
-        Execution execution = slots.get(id);
-        if (execution == null) {
-            return;
-        }
-        execution.markLeaseLost();
-        if (execution.settle()) {
-            LOG.warning(() -> execution + ": lease lost (cancelled, rescued or taken over); asking the handler "
-                    + "to stop");
-            slots.abandon(execution, StopReason.LEASE_LOST);
-            slots.finish(execution);
-        }
-    }
-
-    /**
      * A job running here was cancelled: stop its handler now and free its slot. The database already says
      * CANCELLED, so whatever the handler returns is refused by the fence.
      */
     public void cancelled(JobId id) {
-        Execution execution = slots.get(id);
-        if (execution != null && execution.settle()) {
-            slots.abandon(execution, StopReason.CANCELLED);
-            slots.finish(execution);
+        Executions e = executions;
+        if (e != null) {
+            e.cancelled(id);
         }
     }
 
