@@ -213,6 +213,26 @@ final class ConnectorServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends SIGTERM, as a supervisor or {@code docker stop} does, and waits for the process to end.
+     *
+     * @return how long it took to exit
+     * @throws AssertionError if it had not exited after {@code atMost}
+     */
+    Duration terminate(Duration atMost) {
+        long begin = System.nanoTime();
+        process.destroy(); // SIGTERM: Payara's shutdown hook stops the applications, then the adapter
+        try {
+            if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("Payara Micro had not exited " + atMost + " after SIGTERM; log " + log);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return Duration.ofNanos(System.nanoTime() - begin);
+    }
+
     Path log() {
         return log;
     }
