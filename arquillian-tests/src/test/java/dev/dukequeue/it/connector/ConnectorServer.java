@@ -139,7 +139,8 @@ final class ConnectorServer implements AutoCloseable {
         }
     }
 
-    private static Path existing(String file, String what) {
+    /** @return the file the build made, as an absolute path; fails naming what is missing */
+    static Path existing(String file, String what) {
         Path p = Path.of(file).toAbsolutePath();
         if (!Files.isRegularFile(p)) {
             throw new IllegalStateException(what + " is missing: " + p + " (run the build through pre-integration-test)");

@@ -88,4 +88,38 @@ final class JobTables {
             }
         }
     }
+
+    /** The columns of a dq_job row that say how its attempts were counted. */
+    record JobRow(int attempt, int runCount, int releaseCount, String checkpoint) {
+    }
+
+    /** One row of DukeQueue's attempt history ({@code dq_attempt_history}). */
+    record Attempt(int attempt, String outcome) {
+    }
+
+    JobRow row(String job) throws SQLException {
+        try (Connection c = postgres.connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT attempt, run_count, release_count, checkpoint_data FROM dq_job WHERE id = ?")) {
+            ps.setString(1, job);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).as("dq_job row of " + job).isTrue();
+                return new JobRow(rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getString(4));
+            }
+        }
+    }
+
+    /** @return the job's attempt history: attempt numbers and outcomes, in run order */
+    List<Attempt> history(String job) throws SQLException {
+        List<Attempt> attempts = new ArrayList<>();
+        try (Connection c = postgres.connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT attempt, outcome FROM dq_attempt_history WHERE job_id = ? ORDER BY run_no")) {
+            ps.setString(1, job);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    attempts.add(new Attempt(rs.getInt(1), rs.getString(2)));
+                }
+            }
+        }
+        return attempts;
+    }
 }

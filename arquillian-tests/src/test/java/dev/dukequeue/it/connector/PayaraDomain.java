@@ -22,6 +22,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class PayaraDomain implements AutoCloseable {
 
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(java.time.Duration.ofSeconds(5)).build();
+
     static final String NAME = "dq-rar";
     /** The bound on one asadmin command; start-domain and deployments take seconds. */
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(3);
@@ -163,6 +166,40 @@ final class PayaraDomain implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A GET on the domain's HTTP listener, bounded at 30 s. */
+    java.net.http.HttpResponse<String> get(String pathAndQuery) {
+        try {
+            return HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + httpPort()
+                    + pathAndQuery)).timeout(java.time.Duration.ofSeconds(30)).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until {@code path} answers 200 (the adapter and the application behind it are ready). */
+    void awaitReady(String path, java.time.Duration atMost) {
+        org.awaitility.Awaitility.await().atMost(atMost).pollInterval(java.time.Duration.ofMillis(500))
+                .ignoreExceptionsInstanceOf(java.io.UncheckedIOException.class).untilAsserted(() -> {
+                    java.net.http.HttpResponse<String> r = get(path);
+                    org.assertj.core.api.Assertions.assertThat(r.statusCode()).as(path + " answered " + r.body())
+                            .isEqualTo(200);
+                });
+    }
+
+    /** @return the server log's last match of {@code regex}, for the output */
+    String lastLine(String regex) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex).matcher(logText());
+        String last = "(nothing logged matches " + regex + ")";
+        while (m.find()) {
+            last = m.group();
+        }
+        return last;
     }
 
     int httpPort() {

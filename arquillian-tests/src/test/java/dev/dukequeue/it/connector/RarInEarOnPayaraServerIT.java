@@ -11,13 +11,8 @@ import dev.dukequeue.it.connector.appe.EarOrders;
 import dev.dukequeue.it.process.RestartablePostgres;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.io.IOException;
 import java.io.StringReader;
-import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,8 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,7 +63,6 @@ class RarInEarOnPayaraServerIT {
      * is not deployed"), while the adapter had started as {@code dqapps#dukequeue}.
      */
     private static final String BEANS_ADAPTER = APPLICATION + "#dukequeue";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private Path dir;
     private RestartablePostgres postgres;
@@ -114,7 +106,7 @@ class RarInEarOnPayaraServerIT {
                 "-Ddukequeue.heartbeat.interval.ms=1000",
                 "-Ddukequeue.rescuer.interval.ms=1000",
                 "-Ddukequeue.shutdown.drain.ms=" + DRAIN.toMillis()));
-        domain.asadmin("add-library", existing(System.getProperty("dukequeue.postgresql.jar", "target/postgresql.jar"),
+        domain.asadmin("add-library", ConnectorServer.existing(System.getProperty("dukequeue.postgresql.jar", "target/postgresql.jar"),
                 "the PostgreSQL JDBC driver").toString());
         domain.restart(); // JVM options and the library take effect at the next start
         // The validating pool with a password of docs/connector.md (the embedded PostgreSQL trusts local connections).
@@ -123,7 +115,7 @@ class RarInEarOnPayaraServerIT {
                 "--failconnection=true", "--property", "user=postgres:password=postgres:serverName=localhost:portNumber="
                         + databasePort + ":databaseName=postgres", "dukequeue-pool");
         domain.asadmin("create-jdbc-resource", "--connectionpoolid", "dukequeue-pool", "jdbc/dukequeue");
-        ear = ConnectorApps.exportEar(dir, existing(System.getProperty("dukequeue.rar", "target/dukequeue.rar"),
+        ear = ConnectorApps.exportEar(dir, ConnectorServer.existing(System.getProperty("dukequeue.rar", "target/dukequeue.rar"),
                 "the resource adapter"), BEANS_ADAPTER);
         // Deployed under the connector service's default class-loading policy, "derived" (RarOnPayaraServerIT's app-a
         // needs "global" to see a standalone adapter): the modules of one EAR see its connector module's classes,
@@ -213,21 +205,21 @@ class RarInEarOnPayaraServerIT {
         domain.asadmin("undeploy", APPLICATION);
         System.out.printf("RarInEarOnPayaraServerIT: asadmin undeploy %s took %d ms (drain time %d ms); adapter: %s; "
                 + "%s%n", APPLICATION, Duration.ofNanos(System.nanoTime() - undeploying).toMillis(), DRAIN.toMillis(),
-                lastLine("DukeQueue adapter: job types \\[" + StopAwareBean.TYPE + "\\] deactivated[^\\n]*"),
-                lastLine("shutdown phase 'drain'[^\\n]*"));
+                domain.lastLine("DukeQueue adapter: job types \\[" + StopAwareBean.TYPE + "\\] deactivated[^\\n]*"),
+                domain.lastLine("shutdown phase 'drain'[^\\n]*"));
 
         // The drain asked each bean to stop (it saves a checkpoint naming SHUTDOWN, then throws) and gave the job back:
         // SCHEDULED, its attempt returned, the release counted, the run closed as RELEASED, nothing of the bean kept.
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
                 assertThat(tables.statesOf(jobs)).isEqualTo(Map.of(JobState.SCHEDULED.name(), 4L)));
         for (String job : jobs) {
-            JobRow row = row(job);
+            JobTables.JobRow row = tables.row(job);
             assertThat(row.attempt()).as("attempt of released job " + job + " (the claim's 1 given back)").isZero();
             assertThat(row.runCount()).as("runs of job " + job).isEqualTo(1);
             assertThat(row.releaseCount()).as("releases of job " + job).isEqualTo(1);
             assertThat(row.checkpoint()).as("checkpoint the bean saved when asked to stop, job " + job)
                     .isEqualTo("{\"stoppedBy\":\"SHUTDOWN\"}");
-            assertThat(history(job)).as("history of job " + job).extracting(Attempt::attempt, Attempt::outcome)
+            assertThat(tables.history(job)).as("history of job " + job).extracting(JobTables.Attempt::attempt, JobTables.Attempt::outcome)
                     .containsExactly(tuple(1, "RELEASED"));
         }
         assertThat(tables.effectsPerJob(jobs)).as("effects of the stopped deliveries").isEmpty();
@@ -236,8 +228,8 @@ class RarInEarOnPayaraServerIT {
         await().atMost(JOBS_END).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
                 assertThat(tables.statesOf(jobs)).isEqualTo(Map.of(JobState.COMPLETED.name(), 4L)));
         for (String job : jobs) {
-            assertThat(row(job).attempt()).as("attempt that completed job " + job).isEqualTo(1);
-            assertThat(history(job)).as("history of job " + job).extracting(Attempt::attempt, Attempt::outcome)
+            assertThat(tables.row(job).attempt()).as("attempt that completed job " + job).isEqualTo(1);
+            assertThat(tables.history(job)).as("history of job " + job).extracting(JobTables.Attempt::attempt, JobTables.Attempt::outcome)
                     .containsExactly(tuple(1, "RELEASED"), tuple(1, "SUCCEEDED"));
         }
         assertThat(tables.effectsPerJob(jobs)).as("effect rows per job").hasSize(4)
@@ -251,45 +243,11 @@ class RarInEarOnPayaraServerIT {
         domain.asadmin("deploy", "--name", APPLICATION, ear.toString());
         System.out.printf("RarInEarOnPayaraServerIT: asadmin deploy %s took %d ms; %s%n", APPLICATION,
                 Duration.ofNanos(System.nanoTime() - deploying).toMillis(),
-                lastLine("DukeQueue adapter: \\S*StopAwareBean runs job types[^\\n]*"));
-    }
-
-    private static Path existing(String file, String what) {
-        Path p = Path.of(file).toAbsolutePath();
-        if (!Files.isRegularFile(p)) {
-            throw new IllegalStateException(what + " is missing: " + p + " (run the build through pre-integration-test)");
-        }
-        return p;
-    }
-
-    /** @return the server log's last match of {@code regex}, for the output */
-    private String lastLine(String regex) {
-        Matcher m = Pattern.compile(regex).matcher(domain.logText());
-        String last = "(nothing logged matches " + regex + ")";
-        while (m.find()) {
-            last = m.group();
-        }
-        return last;
+                domain.lastLine("DukeQueue adapter: \\S*StopAwareBean runs job types[^\\n]*"));
     }
 
     private void awaitReady() {
-        await().atMost(READY).pollInterval(Duration.ofMillis(500)).ignoreExceptionsInstanceOf(UncheckedIOException.class)
-                .untilAsserted(() -> {
-                    HttpResponse<String> r = get("/app-a/ready");
-                    assertThat(r.statusCode()).as("/app-a/ready answered " + r.body()).isEqualTo(200);
-                });
-    }
-
-    private HttpResponse<String> get(String pathAndQuery) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + domain.httpPort() + pathAndQuery))
-                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        domain.awaitReady("/app-a/ready", READY);
     }
 
     /** What the EAR's submitter answered for a committed or rolled-back placement. */
@@ -297,43 +255,10 @@ class RarInEarOnPayaraServerIT {
     }
 
     private Placed place(String type, String marker, boolean commit) {
-        HttpResponse<String> r = get("/app-a/submit?type=" + type + "&payload=" + URLEncoder.encode(marker,
+        HttpResponse<String> r = domain.get("/app-a/submit?type=" + type + "&payload=" + URLEncoder.encode(marker,
                 StandardCharsets.UTF_8) + "&maxAttempts=3&commit=" + commit);
         assertThat(r.statusCode()).as("/app-a/submit answered " + r.body()).isEqualTo(200);
         JsonObject body = Json.createReader(new StringReader(r.body())).readObject();
         return new Placed(body.getString("order"), body.getString("job"));
-    }
-
-    /** The columns of a dq_job row that say how its attempts were counted. */
-    private record JobRow(int attempt, int runCount, int releaseCount, String checkpoint) {
-    }
-
-    /** One row of DukeQueue's attempt history ({@code dq_attempt_history}). */
-    private record Attempt(int attempt, String outcome) {
-    }
-
-    private JobRow row(String job) throws SQLException {
-        try (Connection c = postgres.connect(); PreparedStatement ps = c.prepareStatement(
-                "SELECT attempt, run_count, release_count, checkpoint_data FROM dq_job WHERE id = ?")) {
-            ps.setString(1, job);
-            try (ResultSet rs = ps.executeQuery()) {
-                assertThat(rs.next()).as("dq_job row of " + job).isTrue();
-                return new JobRow(rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getString(4));
-            }
-        }
-    }
-
-    private List<Attempt> history(String job) throws SQLException {
-        List<Attempt> attempts = new ArrayList<>();
-        try (Connection c = postgres.connect(); PreparedStatement ps = c.prepareStatement(
-                "SELECT attempt, outcome FROM dq_attempt_history WHERE job_id = ? ORDER BY run_no")) {
-            ps.setString(1, job);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    attempts.add(new Attempt(rs.getInt(1), rs.getString(2)));
-                }
-            }
-        }
-        return attempts;
     }
 }

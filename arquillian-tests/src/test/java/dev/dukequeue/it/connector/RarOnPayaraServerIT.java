@@ -11,13 +11,8 @@ import dev.dukequeue.it.connector.appc.ResourceRefServlet;
 import dev.dukequeue.it.process.RestartablePostgres;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.io.IOException;
 import java.io.StringReader;
-import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,8 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -68,7 +61,6 @@ class RarOnPayaraServerIT {
     /** The server resource an administrator creates for the adapter's connection factory. */
     private static final String SERVER_FACTORY = ResourceRefServlet.FACTORY;
     private static final String HANDLERS = "app-b";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private Path dir;
     private RestartablePostgres postgres;
@@ -114,7 +106,7 @@ class RarOnPayaraServerIT {
                 "-Ddukequeue.heartbeat.interval.ms=1000",
                 "-Ddukequeue.rescuer.interval.ms=1000",
                 "-Ddukequeue.shutdown.drain.ms=" + DRAIN.toMillis()));
-        domain.asadmin("add-library", existing(System.getProperty("dukequeue.postgresql.jar", "target/postgresql.jar"),
+        domain.asadmin("add-library", ConnectorServer.existing(System.getProperty("dukequeue.postgresql.jar", "target/postgresql.jar"),
                 "the PostgreSQL JDBC driver").toString());
         domain.restart(); // JVM options and the library take effect at the next start
         // As docs/connector.md says: a validating pool (else it hands out dead connections after a database restart)
@@ -124,7 +116,7 @@ class RarOnPayaraServerIT {
                 "--failconnection=true", "--property", "user=postgres:password=postgres:serverName=localhost:portNumber="
                         + databasePort + ":databaseName=postgres", "dukequeue-pool");
         domain.asadmin("create-jdbc-resource", "--connectionpoolid", "dukequeue-pool", "jdbc/dukequeue");
-        domain.asadmin("deploy", existing(System.getProperty("dukequeue.rar", "target/dukequeue.rar"),
+        domain.asadmin("deploy", ConnectorServer.existing(System.getProperty("dukequeue.rar", "target/dukequeue.rar"),
                 "the resource adapter").toString());
         domain.asadmin("create-connector-connection-pool", "--raname", "dukequeue", "--connectiondefinition",
                 "dev.dukequeue.JobQueueConnectionFactory", "dukequeue-cf-pool");
@@ -235,7 +227,7 @@ class RarOnPayaraServerIT {
         domain.asadmin("undeploy", HANDLERS);
         long undeployMs = Duration.ofNanos(System.nanoTime() - undeploying).toMillis();
         System.out.printf("RarOnPayaraServerIT: asadmin undeploy %s took %d ms (drain time %d ms); adapter: %s%n",
-                HANDLERS, undeployMs, DRAIN.toMillis(), lastLine("DukeQueue adapter: job types \\[" + StopAwareBean.TYPE
+                HANDLERS, undeployMs, DRAIN.toMillis(), domain.lastLine("DukeQueue adapter: job types \\[" + StopAwareBean.TYPE
                         + "\\] deactivated[^\\n]*"));
 
         // The drain stopped each bean (checkpoint naming SHUTDOWN, then a throw) and gave the job back: SCHEDULED,
@@ -243,13 +235,13 @@ class RarOnPayaraServerIT {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
                 assertThat(tables.statesOf(jobs)).isEqualTo(Map.of(JobState.SCHEDULED.name(), 4L)));
         for (String job : jobs) {
-            JobRow row = row(job);
+            JobTables.JobRow row = tables.row(job);
             assertThat(row.attempt()).as("attempt of released job " + job + " (the claim's 1 given back)").isZero();
             assertThat(row.runCount()).as("runs of job " + job).isEqualTo(1);
             assertThat(row.releaseCount()).as("releases of job " + job).isEqualTo(1);
             assertThat(row.checkpoint()).as("checkpoint the bean saved when asked to stop, job " + job)
                     .isEqualTo("{\"stoppedBy\":\"SHUTDOWN\"}");
-            assertThat(history(job)).as("history of job " + job).extracting(Attempt::attempt, Attempt::outcome)
+            assertThat(tables.history(job)).as("history of job " + job).extracting(JobTables.Attempt::attempt, JobTables.Attempt::outcome)
                     .containsExactly(tuple(1, "RELEASED"));
         }
         assertThat(tables.effectsPerJob(jobs)).as("effects of the stopped deliveries").isEmpty();
@@ -266,8 +258,8 @@ class RarOnPayaraServerIT {
         await().atMost(JOBS_END).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
                 assertThat(tables.statesOf(jobs)).isEqualTo(Map.of(JobState.COMPLETED.name(), 4L)));
         for (String job : jobs) {
-            assertThat(row(job).attempt()).as("attempt that completed job " + job).isEqualTo(1);
-            assertThat(history(job)).as("history of job " + job).extracting(Attempt::attempt, Attempt::outcome)
+            assertThat(tables.row(job).attempt()).as("attempt that completed job " + job).isEqualTo(1);
+            assertThat(tables.history(job)).as("history of job " + job).extracting(JobTables.Attempt::attempt, JobTables.Attempt::outcome)
                     .containsExactly(tuple(1, "RELEASED"), tuple(1, "SUCCEEDED"));
         }
         assertThat(tables.effectsPerJob(jobs)).as("effect rows per job").hasSize(4)
@@ -300,16 +292,16 @@ class RarOnPayaraServerIT {
                 domain.asadmin("undeploy", "--cascade=true", "dukequeue");
             }
             System.out.printf("RarOnPayaraServerIT: the adapter undeployed in %d ms; %s%n",
-                    Duration.ofNanos(System.nanoTime() - undeploying).toMillis(), lastLine("shutdown phase 'drain'[^\\n]*"));
+                    Duration.ofNanos(System.nanoTime() - undeploying).toMillis(), domain.lastLine("shutdown phase 'drain'[^\\n]*"));
 
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
                     assertThat(tables.statesOf(jobs)).isEqualTo(Map.of(JobState.SCHEDULED.name(), 4L)));
             for (String job : jobs) {
-                JobRow row = row(job);
+                JobTables.JobRow row = tables.row(job);
                 assertThat(row.attempt()).as("attempt of released job " + job).isZero();
                 assertThat(row.releaseCount()).as("releases of job " + job).isEqualTo(1);
                 assertThat(row.checkpoint()).as("checkpoint of job " + job).isEqualTo("{\"stoppedBy\":\"SHUTDOWN\"}");
-                assertThat(history(job)).as("history of job " + job).extracting(Attempt::attempt, Attempt::outcome)
+                assertThat(tables.history(job)).as("history of job " + job).extracting(JobTables.Attempt::attempt, JobTables.Attempt::outcome)
                         .containsExactly(tuple(1, "RELEASED"));
             }
             assertThat(tables.effectsPerJob(jobs)).as("effects of the stopped deliveries").isEmpty();
@@ -320,7 +312,7 @@ class RarOnPayaraServerIT {
         await().atMost(JOBS_END).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
                 assertThat(tables.statesOf(jobs)).isEqualTo(Map.of(JobState.COMPLETED.name(), 4L)));
         for (String job : jobs) {
-            assertThat(history(job)).as("history of job " + job).extracting(Attempt::attempt, Attempt::outcome)
+            assertThat(tables.history(job)).as("history of job " + job).extracting(JobTables.Attempt::attempt, JobTables.Attempt::outcome)
                     .containsExactly(tuple(1, "RELEASED"), tuple(1, "SUCCEEDED"));
         }
         assertThat(tables.effectsPerJob(jobs)).as("effect rows per job").hasSize(4)
@@ -330,7 +322,7 @@ class RarOnPayaraServerIT {
     /** The adapter, its server connection factory and the three applications, deployed again as at the start. */
     private void restoreAdapterAndApplications() {
         if (!domain.asadmin("list-applications").contains("<connector")) {
-            domain.asadmin("deploy", existing(System.getProperty("dukequeue.rar", "target/dukequeue.rar"),
+            domain.asadmin("deploy", ConnectorServer.existing(System.getProperty("dukequeue.rar", "target/dukequeue.rar"),
                     "the resource adapter").toString());
         }
         if (!domain.asadmin("list-connector-connection-pools").contains("dukequeue-cf-pool")) {
@@ -358,42 +350,8 @@ class RarOnPayaraServerIT {
         return war;
     }
 
-    private static Path existing(String file, String what) {
-        Path p = Path.of(file).toAbsolutePath();
-        if (!Files.isRegularFile(p)) {
-            throw new IllegalStateException(what + " is missing: " + p + " (run the build through pre-integration-test)");
-        }
-        return p;
-    }
-
-    /** @return the server log's last match of {@code regex}, for the output */
-    private String lastLine(String regex) {
-        Matcher m = Pattern.compile(regex).matcher(domain.logText());
-        String last = "(nothing logged matches " + regex + ")";
-        while (m.find()) {
-            last = m.group();
-        }
-        return last;
-    }
-
     private void awaitReady() {
-        await().atMost(READY).pollInterval(Duration.ofMillis(500)).ignoreExceptionsInstanceOf(UncheckedIOException.class)
-                .untilAsserted(() -> {
-                    HttpResponse<String> r = get("/app-a/ready");
-                    assertThat(r.statusCode()).as("/app-a/ready answered " + r.body()).isEqualTo(200);
-                });
-    }
-
-    private HttpResponse<String> get(String pathAndQuery) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + domain.httpPort() + pathAndQuery))
-                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        domain.awaitReady("/app-a/ready", READY);
     }
 
     /** What app-a answered for a committed or rolled-back placement. */
@@ -402,7 +360,7 @@ class RarOnPayaraServerIT {
 
     /** @param factory the JNDI name of the server's connection factory, or null for app-a's own definition */
     private Placed place(String factory, String type, String marker, boolean commit) {
-        HttpResponse<String> r = get("/app-a/submit?type=" + type + "&payload=" + URLEncoder.encode(marker,
+        HttpResponse<String> r = domain.get("/app-a/submit?type=" + type + "&payload=" + URLEncoder.encode(marker,
                 StandardCharsets.UTF_8) + "&maxAttempts=3&commit=" + commit
                 + (factory == null ? "" : "&factory=" + URLEncoder.encode(factory, StandardCharsets.UTF_8)));
         assertThat(r.statusCode()).as("/app-a/submit through " + (factory == null ? "app-a's definition" : factory)
@@ -412,43 +370,10 @@ class RarOnPayaraServerIT {
     }
 
     private String submitFromAppC(String type, String marker) {
-        HttpResponse<String> r = get("/app-c/submit?type=" + type + "&payload="
+        HttpResponse<String> r = domain.get("/app-c/submit?type=" + type + "&payload="
                 + URLEncoder.encode(marker, StandardCharsets.UTF_8));
         assertThat(r.statusCode()).as("/app-c/submit answered " + r.body()).isEqualTo(200);
         return Json.createReader(new StringReader(r.body())).readObject().getString("job");
-    }
-
-    /** The columns of a dq_job row that say how its attempts were counted. */
-    private record JobRow(int attempt, int runCount, int releaseCount, String checkpoint) {
-    }
-
-    /** One row of DukeQueue's attempt history ({@code dq_attempt_history}). */
-    private record Attempt(int attempt, String outcome) {
-    }
-
-    private JobRow row(String job) throws SQLException {
-        try (Connection c = postgres.connect(); PreparedStatement ps = c.prepareStatement(
-                "SELECT attempt, run_count, release_count, checkpoint_data FROM dq_job WHERE id = ?")) {
-            ps.setString(1, job);
-            try (ResultSet rs = ps.executeQuery()) {
-                assertThat(rs.next()).as("dq_job row of " + job).isTrue();
-                return new JobRow(rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getString(4));
-            }
-        }
-    }
-
-    private List<Attempt> history(String job) throws SQLException {
-        List<Attempt> attempts = new ArrayList<>();
-        try (Connection c = postgres.connect(); PreparedStatement ps = c.prepareStatement(
-                "SELECT attempt, outcome FROM dq_attempt_history WHERE job_id = ? ORDER BY run_no")) {
-            ps.setString(1, job);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    attempts.add(new Attempt(rs.getInt(1), rs.getString(2)));
-                }
-            }
-        }
-        return attempts;
     }
 
 
