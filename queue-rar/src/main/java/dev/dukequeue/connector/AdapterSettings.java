@@ -13,13 +13,45 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * {@code microprofile-config.properties}), with the adapter's own config properties ({@code ra.xml}, or the server's
  * {@code asadmin create-resource-adapter-config --property}) as an alternative of lower precedence: any MicroProfile
  * source overrides them.
+ *
+ * <p>One key is pinned: {@code dukequeue.node.role} is always {@code worker} here. The adapter's engine runs the
+ * message-driven beans' jobs; the setting is for an admin WAR deployed next to it ({@code dukequeue.node.role=admin},
+ * often a system property, which the adapter would otherwise read too).
  */
 final class AdapterSettings {
 
     /** Below the environment (300), system properties (400) and microprofile-config.properties (100). */
     static final int ORDINAL = 50;
 
+    /** The key this adapter pins to {@code worker}. */
+    static final String ROLE = "dukequeue.node.role";
+
     private AdapterSettings() {
+    }
+
+    private static ConfigSource source(String name, int ordinal, Map<String, String> values) {
+        Map<String, String> copy = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        return new ConfigSource() {
+            @Override
+            public Set<String> getPropertyNames() {
+                return copy.keySet();
+            }
+
+            @Override
+            public String getValue(String key) {
+                return copy.get(key);
+            }
+
+            @Override
+            public String getName() {
+                return name;
+            }
+
+            @Override
+            public int getOrdinal() {
+                return ordinal;
+            }
+        };
     }
 
     /**
@@ -27,30 +59,10 @@ final class AdapterSettings {
      * @param loader            the adapter's class loader (its {@code microprofile-config.properties}, its converters)
      */
     static Config build(Map<String, String> adapterProperties, ClassLoader loader) {
-        Map<String, String> copy = Collections.unmodifiableMap(new LinkedHashMap<>(adapterProperties));
-        ConfigSource adapter = new ConfigSource() {
-            @Override
-            public Set<String> getPropertyNames() {
-                return copy.keySet();
-            }
-
-            @Override
-            public String getValue(String name) {
-                return copy.get(name);
-            }
-
-            @Override
-            public String getName() {
-                return "dukequeue.rar config-properties";
-            }
-
-            @Override
-            public int getOrdinal() {
-                return ORDINAL;
-            }
-        };
+        ConfigSource adapter = source("dukequeue.rar config-properties", ORDINAL, adapterProperties);
         return ConfigProviderResolver.instance().getBuilder().forClassLoader(loader).addDefaultSources()
-                .addDiscoveredSources().addDiscoveredConverters().withSources(adapter).build();
+                .addDiscoveredSources().addDiscoveredConverters().withSources(adapter, source("dukequeue.rar pinned",
+                        Integer.MAX_VALUE, Map.of(ROLE, "worker"))).build();
     }
 
     /**

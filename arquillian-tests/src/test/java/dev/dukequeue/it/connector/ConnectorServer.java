@@ -53,7 +53,13 @@ final class ConnectorServer implements AutoCloseable {
      * @param deployments  deployed after {@code dukequeue.rar}, in this order
      */
     static ConnectorServer start(Path dir, int databasePort, Map<String, String> settings, List<Path> deployments) {
-        return new ConnectorServer(dir, "/app-a/ready").launch(pool("dukequeue-pool", "jdbc/dukequeue", false,
+        return start(dir, databasePort, "/app-a/ready", settings, deployments);
+    }
+
+    /** As {@link #start(Path, int, Map, List)}, ready once {@code readyPath} answers 200. */
+    static ConnectorServer start(Path dir, int databasePort, String readyPath, Map<String, String> settings,
+            List<Path> deployments) {
+        return new ConnectorServer(dir, readyPath).launch(pool("dukequeue-pool", "jdbc/dukequeue", false,
                 "", localPostgres(databasePort, "postgres")), settings, deployments);
     }
 
@@ -236,6 +242,11 @@ final class ConnectorServer implements AutoCloseable {
 
     Path log() {
         return log;
+    }
+
+    /** @return the HTTP port */
+    int port() {
+        return port;
     }
 
     /** @return the last 8,000 characters of the server's output */

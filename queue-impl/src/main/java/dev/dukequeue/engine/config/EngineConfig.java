@@ -27,6 +27,10 @@ public class EngineConfig {
     Optional<String> nodeName;
 
     @Inject
+    @ConfigProperty(name = "dukequeue.node.role", defaultValue = "worker")
+    String role;
+
+    @Inject
     @ConfigProperty(name = "dukequeue.workers", defaultValue = "8")
     int workers;
 
@@ -220,6 +224,9 @@ public class EngineConfig {
         positive("dukequeue.dependencies.max-per-job", maxDependencies);
         positive("dukequeue.dependencies.max-dependents", maxDependents);
         positive("dukequeue.dependencies.max-depth", maxDependencyDepth);
+        if (!role.equals("worker") && !role.equals("admin")) {
+            throw new IllegalArgumentException("dukequeue.node.role must be worker or admin, got '" + role + "'");
+        }
         positive("dukequeue.workers", workers);
         positive("dukequeue.claim.batch", claimBatch);
         positive("dukequeue.completion.writers", completionWriters);
@@ -297,6 +304,16 @@ public class EngineConfig {
     /** @return the configured node name, or empty to use the host name */
     public Optional<String> nodeName() {
         return nodeName.filter(n -> !n.isBlank());
+    }
+
+    /**
+     * @return true for a worker node (the default), false for an admin node ({@code dukequeue.node.role=admin}): it
+     *         serves the API, the UI, health and metrics and does the cluster's upkeep (rescues, recurring jobs, the
+     *         engine's own {@link EngineJobs}), but runs no application's jobs and reclaims none at start-up (an
+     *         admin WAR next to the resource adapter, or a console node)
+     */
+    public boolean runsJobs() {
+        return role.equals("worker");
     }
 
     /** @return how many jobs this node runs at once */

@@ -3,6 +3,7 @@ package dev.dukequeue.engine.dispatch;
 import dev.dukequeue.JobId;
 import dev.dukequeue.StopReason;
 import dev.dukequeue.engine.config.EngineConfig;
+import dev.dukequeue.engine.config.EngineJobs;
 import dev.dukequeue.engine.job.OutcomePolicy;
 import dev.dukequeue.engine.lease.LeaseKeeper;
 import dev.dukequeue.engine.node.EngineStatus;
@@ -117,9 +118,17 @@ public class Dispatcher {
         return threads != null ? threads : threadFactory;
     }
 
-    /** @return the types to claim now: the handlers', less those being drained */
+    /**
+     * @return the types to claim now: the handlers', less those being drained; on an admin node only the engine's own
+     *         ({@link EngineJobs}), whose claim loop still turns to announce its submissions to the workers
+     */
     private Set<String> claimable() {
         Set<String> types = registry.types();
+        if (!config.runsJobs()) {
+            Set<String> own = new java.util.HashSet<>(types);
+            own.retainAll(EngineJobs.ALL);
+            types = own;
+        }
         if (draining.isEmpty()) {
             return types;
         }
@@ -167,8 +176,8 @@ public class Dispatcher {
         started = true;
         completions.start(threads(), config.completionWriters());
         claims.start(threads(), store.notifications());
-        LOG.info(() -> "dispatcher on node " + owner + " started: " + config.workers() + " workers, types "
-                + registry.types());
+        LOG.info(() -> "dispatcher on node " + owner + " started: " + (config.runsJobs() ? config.workers()
+                + " workers, types " + registry.types() : "an admin node, claims only the engine's own " + EngineJobs.ALL));
     }
 
     /**

@@ -36,7 +36,8 @@ import java.util.logging.Logger;
  * JSON payload to the handler's payload type and the handler's return value back to JSON.
  *
  * <p>Refuses to start when two beans claim one type or a type name breaks the job-type rule. Demo handlers are
- * skipped unless {@code dukequeue.demo.enabled} is true. The application host's {@link JobHandlers}: its types are
+ * skipped unless {@code dukequeue.demo.enabled} is true; on an admin node ({@code dukequeue.node.role=admin})
+ * the dispatcher claims for none of them. The application host's {@link JobHandlers}: its types are
  * fixed once discovered.
  */
 @ApplicationScoped
@@ -89,6 +90,12 @@ public class HandlerRegistry implements JobHandlers {
             }
             Type beanType = handlerType(bean);
             found.put(type, new Binding(type, bean, beanType, payloadType(beanType)));
+        }
+        java.util.Set<String> notRun = new java.util.TreeSet<>(found.keySet());
+        notRun.removeAll(dev.dukequeue.engine.config.EngineJobs.ALL);
+        if (!config.runsJobs() && !notRun.isEmpty()) {
+            LOG.warning(() -> "DukeQueue admin node (dukequeue.node.role=admin): these handlers are not run here,"
+                    + " the worker nodes run their jobs: " + notRun);
         }
         bindings = Collections.unmodifiableMap(found);
         LOG.info(() -> "DukeQueue handlers: " + found.keySet());

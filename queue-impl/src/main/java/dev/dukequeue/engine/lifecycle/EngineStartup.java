@@ -6,6 +6,7 @@ import dev.dukequeue.engine.database.SchemaMigrator;
 import dev.dukequeue.engine.dispatch.Dispatcher;
 import dev.dukequeue.engine.lease.StartupRecovery;
 import dev.dukequeue.engine.node.EngineStatus;
+import dev.dukequeue.engine.node.JvmNodeNames;
 import dev.dukequeue.engine.node.NodeIdentity;
 import dev.dukequeue.engine.node.NodeRegistry;
 import dev.dukequeue.engine.store.JdbcJobStore;
@@ -23,6 +24,8 @@ import javax.sql.DataSource;
  * hand-built engine), on a start-up thread of its own: waits for the database with exponential back-off (bounded by
  * {@code dukequeue.startup.retry.max.ms}), migrates the schema, reclaims the jobs of this node's earlier incarnations,
  * writes the queues' cluster-wide RUNNING limits, then starts the dispatcher and the housekeeping and enters RUNNING.
+ * A worker node first takes its name in the JVM ({@link JvmNodeNames}: a second engine running jobs under the same
+ * name in one server is refused); an admin node ({@code dukequeue.node.role=admin}) takes no name and reclaims nothing.
  * A failure that retrying cannot fix goes to the host's {@link Fatal} (the node stays FAILED).
  *
  * <p>One run per instance.
@@ -74,11 +77,27 @@ public final class EngineStartup {
         if (!databaseAnswers()) {
             return;
         }
+        if (config.runsJobs()) {
+            Optional<String> holder = JvmNodeNames.take(node);
+            if (holder.isPresent()) {
+                fatal.failed("another engine runs this node", new IllegalStateException("another DukeQueue engine runs"
+                        + " jobs as node '" + node.name() + "' in this JVM (" + holder.get() + ": the resource"
+                        + " adapter's, or another application's); two would reclaim each other's running jobs. Deploy"
+                        + " one engine per server, set dukequeue.node.role=admin on an application that only serves"
+                        + " the API and UI, or give each engine its own dukequeue.node.name"));
+                return;
+            }
+        }
         try {
             status.enter(EngineStatus.Phase.RECOVERING, "migrating the schema and reclaiming interrupted jobs");
             int applied = new SchemaMigrator(dataSource).migrate();
             LOG.info(() -> "schema migrations: " + applied + " applied");
-            recovery.recoverEarlierIncarnations();
+            if (config.runsJobs()) {
+                recovery.recoverEarlierIncarnations();
+            } else {
+                LOG.info(() -> "admin node " + node.owner() + " (dukequeue.node.role=admin): runs no jobs and reclaims"
+                        + " none; the worker nodes and their leases do");
+            }
             config.maxRunningByQueue().forEach((queue, max) -> {
                 store.setMaxRunning(queue, max);
                 LOG.info(() -> "queue '" + queue + "': at most " + max + " running jobs across the cluster"
@@ -92,7 +111,8 @@ public final class EngineStartup {
         dispatcher.start();
         housekeeping.start();
         afterWorkers.run();
-        status.enter(EngineStatus.Phase.RUNNING, "claiming and running jobs");
+        status.enter(EngineStatus.Phase.RUNNING, config.runsJobs() ? "claiming and running jobs"
+                : "serving the API as an admin node: runs no jobs (dukequeue.node.role=admin)");
         nodes.beat(); // the node shows in the cluster table at once, not one housekeeping interval later
         LOG.info(() -> "DukeQueue node " + node.owner() + " started on " + store.dialect() + " in "
                 + (System.nanoTime() - begin) / 1_000_000 + " ms");

@@ -4,6 +4,7 @@ import dev.dukequeue.ShutdownStep;
 import dev.dukequeue.engine.config.EngineConfig;
 import dev.dukequeue.engine.config.EngineClock;
 import dev.dukequeue.engine.node.EngineStatus;
+import dev.dukequeue.engine.node.JvmNodeNames;
 import dev.dukequeue.engine.node.NodeIdentity;
 import dev.dukequeue.engine.node.NodeRegistry;
 import dev.dukequeue.engine.dispatch.Dispatcher;
@@ -148,6 +149,7 @@ public class ShutdownOrchestrator {
             }
         } finally {
             status.enter(EngineStatus.Phase.STOPPED, "shut down (" + trigger + ")");
+            JvmNodeNames.release(node); // after the drain: this engine's jobs are settled or left under its lease
             say(Level.INFO, "Graceful shutdown of node " + node.owner() + " completed in "
                     + (System.nanoTime() - start) / 1_000_000 + " ms; phases (ms): " + status.shutdownPhaseMillis());
             done.countDown();

@@ -73,7 +73,7 @@ public class NodeRegistry {
         synchronized (lock) {
             try {
                 database.call("node heartbeat", () -> {
-                    cluster.heartbeat(node.owner(), node.name(), status.phase().name(), config.workers());
+                    cluster.heartbeat(node.owner(), node.name(), status.phase().name(), workers());
                     return null;
                 });
             } catch (RuntimeException e) {
@@ -84,6 +84,11 @@ public class NodeRegistry {
                 writeStats();
             }
         }
+    }
+
+    /** @return the workers shown in the node table: none on an admin node */
+    private int workers() {
+        return config.runsJobs() ? config.workers() : 0;
     }
 
     /**
@@ -108,7 +113,7 @@ public class NodeRegistry {
         synchronized (lock) {
             try {
                 writeStats();
-                cluster.heartbeat(node.owner(), node.name(), EngineStatus.Phase.STOPPED.name(), config.workers());
+                cluster.heartbeat(node.owner(), node.name(), EngineStatus.Phase.STOPPED.name(), workers());
             } catch (RuntimeException e) {
                 LOG.fine(() -> "node leaving: " + e);
             }

@@ -42,7 +42,7 @@ import java.util.logging.Logger;
 @HandlesJob(RetentionHandler.TYPE)
 public class RetentionHandler implements JobHandler<JsonObject> {
 
-    public static final String TYPE = "dukequeue.retention";
+    public static final String TYPE = dev.dukequeue.engine.config.EngineJobs.RETENTION;
     static final String BATCH_JOB = "dukequeue-purge";
     private static final Logger LOG = Logger.getLogger(RetentionHandler.class.getName());
     private static final Set<BatchStatus> ENDED = Set.of(BatchStatus.COMPLETED, BatchStatus.FAILED,
