@@ -32,12 +32,15 @@ final class Endpoints implements JobHandlers {
         final MessageEndpointFactory factory;
         final Set<String> types;
         final int maxConcurrency;
+        /** The one queue it takes jobs from, or null for every queue. */
+        final String queue;
         final Semaphore free;
 
-        Endpoint(MessageEndpointFactory factory, Set<String> types, int maxConcurrency) {
+        Endpoint(MessageEndpointFactory factory, Set<String> types, int maxConcurrency, String queue) {
             this.factory = factory;
             this.types = Collections.unmodifiableSet(new LinkedHashSet<>(types));
             this.maxConcurrency = maxConcurrency;
+            this.queue = queue;
             this.free = new Semaphore(maxConcurrency, true);
         }
 
@@ -61,7 +64,7 @@ final class Endpoints implements JobHandlers {
      */
     synchronized Endpoint activate(MessageEndpointFactory factory, JobActivationSpec spec) throws ResourceException {
         Set<String> types = spec.types();
-        Endpoint endpoint = new Endpoint(factory, types, spec.getMaxConcurrency());
+        Endpoint endpoint = new Endpoint(factory, types, spec.getMaxConcurrency(), spec.onlyQueue());
         for (String type : types) {
             Endpoint other = byType.get(type);
             if (other != null) {
@@ -70,7 +73,8 @@ final class Endpoints implements JobHandlers {
             }
         }
         types.forEach(t -> byType.put(t, endpoint));
-        LOG.info(() -> "DukeQueue adapter: " + endpoint.name() + " runs job types " + types + " (at most "
+        LOG.info(() -> "DukeQueue adapter: " + endpoint.name() + " runs job types " + types
+                + (endpoint.queue == null ? "" : " from queue '" + endpoint.queue + "' only") + " (at most "
                 + endpoint.maxConcurrency + " at once)");
         return endpoint;
     }
@@ -95,6 +99,18 @@ final class Endpoints implements JobHandlers {
         byType.forEach((type, endpoint) -> {
             if (endpoint.free.availablePermits() > 0) {
                 out.add(type);
+            }
+        });
+        return out;
+    }
+
+    /** @return per type whose bean set the {@code queue} activation property, that queue */
+    @Override
+    public Map<String, String> onlyQueues() {
+        Map<String, String> out = new java.util.HashMap<>();
+        byType.forEach((type, endpoint) -> {
+            if (endpoint.queue != null) {
+                out.put(type, endpoint.queue);
             }
         });
         return out;

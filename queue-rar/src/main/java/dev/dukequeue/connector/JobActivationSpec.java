@@ -16,7 +16,10 @@ import java.util.Set;
  * 1..128 characters of letters, digits and {@code . _ - :}, at most 64 types; a type can have one bean per
  * server;</li>
  * <li>{@code maxConcurrency} (optional, 1..1000, default 8): how many of its jobs this node delivers at once; the
- * engine stops claiming the bean's types while that many run.</li>
+ * engine stops claiming the bean's types while that many run;</li>
+ * <li>{@code queue} (optional): the bean runs only the jobs of its types submitted to this queue (a queue name:
+ * 1..64 characters of letters, digits and {@code . _ -}); jobs of its types in other queues are left to other
+ * servers. Without it, the bean runs its types' jobs from every queue.</li>
  * </ul>
  * Checked by {@link #validate()} when the bean is deployed: a bad value fails the deployment naming the property.
  */
@@ -30,6 +33,7 @@ public class JobActivationSpec implements ActivationSpec {
     private ResourceAdapter adapter;
     private String jobTypes;
     private Integer maxConcurrency = DEFAULT_CONCURRENCY;
+    private String queue;
 
     public String getJobTypes() {
         return jobTypes;
@@ -54,6 +58,19 @@ public class JobActivationSpec implements ActivationSpec {
 
     public void setMaxConcurrency(Integer maxConcurrency) {
         this.maxConcurrency = maxConcurrency;
+    }
+
+    public String getQueue() {
+        return queue;
+    }
+
+    public void setQueue(String queue) {
+        this.queue = queue;
+    }
+
+    /** @return the one queue the bean takes its jobs from, or null for every queue */
+    String onlyQueue() {
+        return queue == null || queue.isBlank() ? null : queue.strip();
     }
 
     /** @return the job types, in the order given, without repeats */
@@ -90,6 +107,11 @@ public class JobActivationSpec implements ActivationSpec {
         if (maxConcurrency == null || maxConcurrency < 1 || maxConcurrency > MAX_CONCURRENCY) {
             throw invalid("maxConcurrency", "maxConcurrency must be 1.." + MAX_CONCURRENCY + ", got " + maxConcurrency);
         }
+        String only = onlyQueue();
+        if (only != null && !dev.dukequeue.QueueName.isValid(only)) {
+            throw invalid("queue", "queue: '" + (only.length() > 80 ? only.substring(0, 80) + "..." : only)
+                    + "' is not a queue name (1..64 characters of letters, digits and . _ -)");
+        }
     }
 
     private static InvalidPropertyException invalid(String property, String message) {
@@ -115,6 +137,7 @@ public class JobActivationSpec implements ActivationSpec {
 
     @Override
     public String toString() {
-        return "JobActivationSpec[jobTypes=" + jobTypes + ", maxConcurrency=" + maxConcurrency + "]";
+        return "JobActivationSpec[jobTypes=" + jobTypes + ", maxConcurrency=" + maxConcurrency
+                + (onlyQueue() == null ? "" : ", queue=" + onlyQueue()) + "]";
     }
 }

@@ -67,6 +67,30 @@ class JobActivationSpecTest {
     }
 
     @Test
+    void queueIsOptionalTrimmedAndHeldToTheQueueNameRuleUpTo64Characters() throws Exception {
+        JobActivationSpec any = spec("a", 1);
+        any.validate();
+        assertThat(any.onlyQueue()).isNull();
+        JobActivationSpec blank = spec("a", 1);
+        blank.setQueue("  ");
+        blank.validate();
+        assertThat(blank.onlyQueue()).as("blank is every queue").isNull();
+        JobActivationSpec vip = spec("a", 1);
+        vip.setQueue(" vip.mail ");
+        vip.validate();
+        assertThat(vip.onlyQueue()).isEqualTo("vip.mail");
+        JobActivationSpec longest = spec("a", 1);
+        longest.setQueue("q".repeat(64));
+        longest.validate();
+        JobActivationSpec tooLong = spec("a", 1);
+        tooLong.setQueue("q".repeat(65));
+        assertRefused(tooLong, "queue", "is not a queue name");
+        JobActivationSpec bad = spec("a", 1);
+        bad.setQueue("vip mail");
+        assertRefused(bad, "queue", "queue: 'vip mail' is not a queue name");
+    }
+
+    @Test
     void anOverlongTypeListIsRefusedBeforeItIsSplit() {
         assertRefused(spec("a,".repeat(5000), 1), "jobTypes", "jobTypes must be at most");
     }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.dukequeue.JobState;
 import dev.dukequeue.it.connector.appb.FailingBean;
+import dev.dukequeue.it.connector.appb.QueueBoundBean;
 import dev.dukequeue.it.connector.appb.RecordingBean;
 import dev.dukequeue.it.connector.appb.StopAwareBean;
 import dev.dukequeue.it.process.RestartablePostgres;
@@ -209,6 +210,22 @@ class AdminBesideAdapterIT {
                 .containsPattern("dukequeue_queue_depth_reporter(\\{[^}]*\\})? 1")
                 .containsPattern("dukequeue_queue_scheduled\\{[^}]*queue=\"admin-depth\"[^}]*\\} 1"));
         assertThat(api("POST", "/jobs/" + later + "/cancel", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aBeanWithTheQueueActivationPropertyRunsItsTypeFromThatQueueOnly() throws Exception {
+        String elsewhere = json(api("POST", "/jobs", "{\"type\":\"" + QueueBoundBean.TYPE
+                + "\",\"queue\":\"standard\"}").body()).getString("id");
+        String vip = json(api("POST", "/jobs", "{\"type\":\"" + QueueBoundBean.TYPE + "\",\"queue\":\""
+                + QueueBoundBean.QUEUE + "\"}").body()).getString("id");
+
+        await().atMost(JOBS_END).until(() -> tables.state(vip).equals("COMPLETED"));
+        assertThat(tables.effectsOf(vip)).hasSize(1);
+        // Submitted first, due first: had the bean taken every queue it would have run before the vip job.
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .until(() -> tables.state(elsewhere).equals("SCHEDULED"));
+        assertThat(tables.effectsOf(elsewhere)).isEmpty();
+        assertThat(api("POST", "/jobs/" + elsewhere + "/cancel", null).statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -34,6 +34,7 @@ final class ClaimLoop {
     private final EngineConfig config;
     private final String owner;
     private final Supplier<Set<String>> types;
+    private final Supplier<Map<String, String>> onlyQueues;
     private final EngineStatus status;
     private final WorkerSlots slots;
     private final Consumer<ClaimedJob> launch;
@@ -46,16 +47,19 @@ final class ClaimLoop {
      * @param local  the pool's connections outside JTA: a claim is one statement, in auto-commit mode
      * @param direct the store on those connections
      * @param types  the job types this node has handlers for
+     * @param onlyQueues per type whose handler takes jobs from one queue only, that queue
      * @param launch starts a claimed job on a worker; its slot is already taken
      */
     ClaimLoop(DatabaseGuard database, LocalTransactions local, JdbcJobStore direct, EngineConfig config, String owner,
-            Supplier<Set<String>> types, EngineStatus status, WorkerSlots slots, Consumer<ClaimedJob> launch) {
+            Supplier<Set<String>> types, Supplier<Map<String, String>> onlyQueues, EngineStatus status,
+            WorkerSlots slots, Consumer<ClaimedJob> launch) {
         this.database = database;
         this.local = local;
         this.direct = direct;
         this.config = config;
         this.owner = owner;
         this.types = types;
+        this.onlyQueues = onlyQueues;
         this.status = status;
         this.slots = slots;
         this.launch = launch;
@@ -110,7 +114,7 @@ final class ClaimLoop {
                 int want = Math.min(slots.free(), config.claimBatch());
                 List<ClaimedJob> jobs = want > 0
                         ? database.call("claim", () -> local.withAutoCommit(() -> direct.claim(owner, types.get(), want,
-                                config.leaseDuration().toMillis(), freePerLimitedQueue())))
+                                config.leaseDuration().toMillis(), freePerLimitedQueue(), onlyQueues.get())))
                         : List.of();
                 failures = 0;
                 for (ClaimedJob job : jobs) {

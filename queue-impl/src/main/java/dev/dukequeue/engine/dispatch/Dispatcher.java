@@ -172,7 +172,8 @@ public class Dispatcher {
                 () -> slots.executions().stream().map(Execution::lease).toList(), running::leaseLost);
         long heartbeat = config.heartbeatInterval().toMillis();
         scheduler.scheduleWithFixedDelay(leases::renew, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
-        claims = new ClaimLoop(database, local, direct, config, owner, this::claimable, status, slots, running::launch);
+        claims = new ClaimLoop(database, local, direct, config, owner, this::claimable, registry::onlyQueues, status,
+                slots, running::launch);
         started = true;
         completions.start(threads(), config.completionWriters());
         claims.start(threads(), store.notifications());

@@ -23,6 +23,16 @@ public interface JobHandlers {
     Set<String> types();
 
     /**
+     * The types whose handler takes jobs from one queue only (a message-driven bean's {@code queue} activation
+     * property): a job of such a type is claimed only from that queue. Read before every claim, with {@link #types()}.
+     *
+     * @return per restricted type, its one queue; by default none (every type from every queue)
+     */
+    default java.util.Map<String, String> onlyQueues() {
+        return java.util.Map.of();
+    }
+
+    /**
      * Whether this node still runs jobs of a type it claimed: asked between the claim and the start of each job. A type
      * may be left out of {@link #types()} for a while without being gone (a handler at its concurrency limit is not
      * claimed for, but the jobs already claimed for it still run); only a type for which this answers false makes

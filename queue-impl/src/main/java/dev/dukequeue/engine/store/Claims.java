@@ -30,15 +30,67 @@ final class Claims {
     }
 
     /**
+     * Types whose handler takes jobs from one queue only, as a condition appended to a claim's {@code type IN (...)}:
+     * {@code AND (type NOT IN (restricted) OR (queue = ? AND type IN (its types)) OR ...)}, one group per queue.
+     *
+     * @param sql    the condition, empty when no type is restricted
+     * @param params its parameters, in order
+     */
+    record Restriction(String sql, List<String> params) {
+
+        static final Restriction NONE = new Restriction("", List.of());
+
+        /** @param onlyQueue per type, its one queue; types the claim does not ask for are left out */
+        static Restriction of(Collection<String> types, Map<String, String> onlyQueue) {
+            Map<String, List<String>> byQueue = new java.util.TreeMap<>();
+            List<String> restricted = new ArrayList<>();
+            for (String type : types) {
+                String queue = onlyQueue.get(type);
+                if (queue != null) {
+                    restricted.add(type);
+                    byQueue.computeIfAbsent(queue, q -> new ArrayList<>()).add(type);
+                }
+            }
+            if (restricted.isEmpty()) {
+                return NONE;
+            }
+            StringBuilder sql = new StringBuilder(JobSql.TYPES_NOT_RESTRICTED_PREFIX)
+                    .append(JobSql.placeholders(restricted.size()));
+            List<String> params = new ArrayList<>(restricted);
+            byQueue.forEach((queue, its) -> {
+                sql.append(JobSql.OR_QUEUE_AND_TYPES_PREFIX).append(JobSql.placeholders(its.size())).append(')');
+                params.add(queue);
+                params.addAll(its);
+            });
+            return new Restriction(sql.append(')').toString(), List.copyOf(params));
+        }
+
+        /** @return this restriction, then {@code condition} */
+        String and(String condition) {
+            return sql + condition;
+        }
+
+        /** @return this restriction's parameters, then {@code more} */
+        List<String> paramsThen(List<String> more) {
+            if (params.isEmpty()) {
+                return more;
+            }
+            List<String> all = new ArrayList<>(params);
+            all.addAll(more);
+            return all;
+        }
+    }
+
+    /**
      * See {@link JdbcJobStore#claim(String, Collection, int, long, Map)}: in the caller's transaction when the
      * connection has one, else on its own.
      */
     static List<ClaimedJob> claim(Connection c, JobSql q, String owner, Collection<String> types, int limit,
-            long leaseMs, Map<String, Integer> nodeFree) throws SQLException {
+            long leaseMs, Map<String, Integer> nodeFree, Restriction only) throws SQLException {
         if (!c.getAutoCommit()) {
-            return claimOn(c, q, owner, types, limit, leaseMs, nodeFree); // the caller's transaction
+            return claimOn(c, q, owner, types, limit, leaseMs, nodeFree, only); // the caller's transaction
         }
-        return claimAutonomously(c, q, owner, types, limit, leaseMs, nodeFree);
+        return claimAutonomously(c, q, owner, types, limit, leaseMs, nodeFree, only);
     }
 
     /**
@@ -47,13 +99,13 @@ final class Claims {
      * limited queues are claimed under their row locks in a local transaction, committed here.
      */
     private static List<ClaimedJob> claimAutonomously(Connection c, JobSql q, String owner, Collection<String> types,
-            int limit, long leaseMs, Map<String, Integer> nodeFree) throws SQLException {
+            int limit, long leaseMs, Map<String, Integer> nodeFree, Restriction only) throws SQLException {
         if (nodeFree.isEmpty() && q.dialect.claimsWithReturning()) {
             // One statement that claims only while no queue is limited (its NOT EXISTS sees the limits as of the
             // statement): rows claimed mean no limit applied. No rows: nothing due, or limited queues, which the
             // transaction below handles under their row locks.
-            List<ClaimedJob> claimed = claimWhere(c, q, owner, UUID.randomUUID().toString(), types, q.noQueueLimited,
-                    List.of(), limit, leaseMs);
+            List<ClaimedJob> claimed = claimWhere(c, q, owner, UUID.randomUUID().toString(), types,
+                    only.and(q.noQueueLimited), only.params(), limit, leaseMs);
             if (!claimed.isEmpty()) {
                 claimed.sort(Comparator.comparingInt(ClaimedJob::priority).thenComparingLong(ClaimedJob::seq));
                 return claimed;
@@ -64,7 +116,7 @@ final class Claims {
         }
         c.setAutoCommit(false);
         try {
-            List<ClaimedJob> claimed = claimOn(c, q, owner, types, limit, leaseMs, nodeFree);
+            List<ClaimedJob> claimed = claimOn(c, q, owner, types, limit, leaseMs, nodeFree, only);
             c.commit();
             return claimed;
         } catch (SQLException | RuntimeException e) {
@@ -77,7 +129,7 @@ final class Claims {
 
     /** The claim, on a connection whose transaction does nothing else (see the commit note below). */
     private static List<ClaimedJob> claimOn(Connection c, JobSql q, String owner, Collection<String> types, int limit,
-            long leaseMs, Map<String, Integer> nodeFree) throws SQLException {
+            long leaseMs, Map<String, Integer> nodeFree, Restriction only) throws SQLException {
         String token = UUID.randomUUID().toString();
         Map<String, Integer> global = QueueSettings.queueLimits(c, q);
         java.util.SortedSet<String> limited = new java.util.TreeSet<>(global.keySet());
@@ -89,13 +141,15 @@ final class Claims {
                 room = Math.min(room, globalRoom(c, q, queue));
             }
             if (room > 0) {
-                claimed.addAll(claimWhere(c, q, owner, token, types, q.inQueue, List.of(queue), room, leaseMs));
+                claimed.addAll(claimWhere(c, q, owner, token, types, only.and(q.inQueue),
+                        only.paramsThen(List.of(queue)), room, leaseMs));
             }
         }
         int rest = limit - claimed.size();
         if (rest > 0) {
             String others = limited.isEmpty() ? "" : q.notInQueuesPrefix + JobSql.placeholders(limited.size());
-            claimed.addAll(claimWhere(c, q, owner, token, types, others, List.copyOf(limited), rest, leaseMs));
+            claimed.addAll(claimWhere(c, q, owner, token, types, only.and(others),
+                    only.paramsThen(List.copyOf(limited)), rest, leaseMs));
         }
         // No attempt row: while the job runs, its row's lease is the attempt (node, start, run number); a row is
         // written only when the attempt ends without success (see insertEndedAttempt).

@@ -147,10 +147,22 @@ public class JdbcJobStore {
      */
     public List<ClaimedJob> claim(String owner, Collection<String> types, int limit, long leaseMs,
             Map<String, Integer> nodeFree) {
+        return claim(owner, types, limit, leaseMs, nodeFree, Map.of());
+    }
+
+    /**
+     * Like {@link #claim(String, Collection, int, long, Map)}; a job of a type in {@code onlyQueue} is claimed only
+     * from that queue (its handler takes no other: a message-driven bean's {@code queue}).
+     *
+     * @param onlyQueue per restricted type, its one queue; types not in {@code types} are ignored
+     */
+    public List<ClaimedJob> claim(String owner, Collection<String> types, int limit, long leaseMs,
+            Map<String, Integer> nodeFree, Map<String, String> onlyQueue) {
         if (limit <= 0 || types.isEmpty()) {
             return List.of();
         }
-        return run(() -> "claim", (c, q) -> Claims.claim(c, q, owner, types, limit, leaseMs, nodeFree));
+        return run(() -> "claim", (c, q) -> Claims.claim(c, q, owner, types, limit, leaseMs, nodeFree,
+                Claims.Restriction.of(types, onlyQueue)));
     }
 
     /**

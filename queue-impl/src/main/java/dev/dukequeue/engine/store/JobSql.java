@@ -76,6 +76,13 @@ final class JobSql {
     final String claimReturningSuffix;
     /** A claim condition: no queue has a cluster-wide limit (the claim's own statement checks it). */
     final String noQueueLimited = " AND NOT EXISTS (SELECT 1 FROM dq_queue WHERE max_running IS NOT NULL)";
+    /**
+     * A claim condition, with {@link #OR_QUEUE_AND_TYPES_PREFIX}: types restricted to one queue each (their
+     * {@code IN} placeholder list appended), then one group per queue, then {@code )} (see {@code Claims.Restriction}).
+     */
+    static final String TYPES_NOT_RESTRICTED_PREFIX = " AND (type NOT IN ";
+    /** One queue's group of restricted types: {@code queue = ?}, then their {@code IN} placeholder list and {@code )}. */
+    static final String OR_QUEUE_AND_TYPES_PREFIX = " OR (queue = ? AND type IN ";
     /** A claim condition: one limited queue. */
     final String inQueue = " AND queue = ?";
     /** A claim condition: none of the limited queues ({@code IN} placeholder list appended). */

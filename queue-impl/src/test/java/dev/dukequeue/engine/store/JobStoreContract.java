@@ -131,6 +131,31 @@ abstract class JobStoreContract extends StoreFixture {
     }
 
     @Test
+    void aTypeRestrictedToOneQueueIsClaimedOnlyFromItWhileOtherTypesComeFromEveryQueue() {
+        JobId inMail = submit(aJob().queue("mail").build()).id();
+        JobId inReports = submit(aJob().queue("reports").build()).id();
+        JobId otherType = submit(JobRequest.builder("test.other").payloadJson("{}").queue("reports").build()).id();
+        Map<String, String> only = Map.of(TYPE, "mail");
+
+        List<ClaimedJob> first = tx.inTransaction(() -> store.claim("node-a#1", List.of(TYPE, "test.other"), 10, LEASE,
+                Map.of(), only));
+
+        assertThat(first).extracting(j -> j.lease().jobId()).containsExactlyInAnyOrder(inMail, otherType);
+        assertThat(stateOf(inReports)).isEqualTo(JobState.SCHEDULED);
+
+        // Outside a transaction (PostgreSQL's one-statement claim), and with queues limited on the node: the same rule.
+        JobId secondMail = submit(aJob().queue("mail").build()).id();
+        assertThat(store.claim("node-a#1", List.of(TYPE), 10, LEASE, Map.of(), only))
+                .extracting(j -> j.lease().jobId()).containsExactly(secondMail);
+        JobId thirdMail = submit(aJob().queue("mail").build()).id();
+        assertThat(tx.inTransaction(() -> store.claim("node-a#1", List.of(TYPE), 10, LEASE,
+                Map.of("mail", 5, "reports", 5), only))).extracting(j -> j.lease().jobId()).containsExactly(thirdMail);
+        assertThat(stateOf(inReports)).isEqualTo(JobState.SCHEDULED);
+        assertThat(claim(10)).as("unrestricted, the type comes from every queue").extracting(j -> j.lease().jobId())
+                .containsExactly(inReports);
+    }
+
+    @Test
     void claimTakesNoMoreThanTheFreeSlots() {
         IntStream.range(0, 5).forEach(i -> submit(aJob().build()));
         assertThat(claim(2)).hasSize(2);
