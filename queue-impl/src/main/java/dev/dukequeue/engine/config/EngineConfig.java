@@ -208,97 +208,12 @@ public class EngineConfig {
         return engine;
     }
 
+    /** Checks every value (CDI after injection, {@link #from} after filling): {@link ConfigChecks}. */
     @PostConstruct
     void check() {
-        queueWorkers = queueNumbers("dukequeue.node.queue-workers", queueWorkersText.orElse(""));
-        maxRunningByQueue = queueNumbers("dukequeue.queue.max-running", maxRunningText.orElse(""));
-        positive("dukequeue.dependencies.lifetime", dependencyLifetime.toMillis());
-        positive("dukequeue.stats.interval.ms", statsIntervalMs);
-        positive("dukequeue.stats.retention", statsRetention.toMillis());
-        positive("dukequeue.nodes.forget-after", nodesForgetAfter.toMillis());
-        positive("dukequeue.recurring.interval.ms", recurringIntervalMs);
-        if (!logFormat.equals("text") && !logFormat.equals("json")) {
-            throw new IllegalArgumentException("dukequeue.log.format must be text or json, got " + logFormat);
-        }
-        positive("dukequeue.retention.chunk", retentionChunk);
-        positive("dukequeue.dependencies.max-per-job", maxDependencies);
-        positive("dukequeue.dependencies.max-dependents", maxDependents);
-        positive("dukequeue.dependencies.max-depth", maxDependencyDepth);
-        if (!role.equals("worker") && !role.equals("admin")) {
-            throw new IllegalArgumentException("dukequeue.node.role must be worker or admin, got '" + role + "'");
-        }
-        positive("dukequeue.workers", workers);
-        positive("dukequeue.claim.batch", claimBatch);
-        positive("dukequeue.completion.writers", completionWriters);
-        positive("dukequeue.poll.interval.ms", pollIntervalMs);
-        positive("dukequeue.lease.duration.ms", leaseDurationMs);
-        positive("dukequeue.heartbeat.interval.ms", heartbeatIntervalMs);
-        positive("dukequeue.rescuer.interval.ms", rescuerIntervalMs);
-        positive("dukequeue.retry.backoff.base.ms", backoffBaseMs);
-        positive("dukequeue.payload.max.bytes", payloadMaxBytes);
-        positive("dukequeue.submit.batch.max", submitBatchMax);
-        positive("dukequeue.poison.lease-losses", poisonLeaseLosses);
-        positive("dukequeue.queue.max-waiting", maxWaiting);
-        if (warnRatio <= 0 || warnRatio > 1) {
-            throw new IllegalArgumentException("dukequeue.queue.warn-ratio must be in (0, 1], got " + warnRatio);
-        }
-        positive("dukequeue.startup.retry.max.ms", startupRetryMaxMs);
-        if (drainMs < 0) {
-            throw new IllegalArgumentException("dukequeue.shutdown.drain.ms must be zero or positive, got " + drainMs);
-        }
-        within("dukequeue.shutdown.interrupt-grace.ms", interruptGraceMs, 0, MAX_INTERRUPT_GRACE_MS);
-        within("dukequeue.release.max", releaseMax, 0, MAX_RELEASES);
-        if (heartbeatIntervalMs * 2 > leaseDurationMs) {
-            throw new IllegalArgumentException("dukequeue.heartbeat.interval.ms (" + heartbeatIntervalMs
-                    + ") must be at most half of dukequeue.lease.duration.ms (" + leaseDurationMs
-                    + ") so that one missed heartbeat does not lose the lease");
-        }
-        if (backoffMaxMs < backoffBaseMs) {
-            throw new IllegalArgumentException("dukequeue.retry.backoff.max.ms must be >= dukequeue.retry.backoff.base.ms");
-        }
-    }
-
-    /**
-     * Parses {@code name=n,name=n}: queue names as in job requests, each number at least 1.
-     *
-     * @throws IllegalArgumentException naming the key and the bad entry
-     */
-    static java.util.Map<String, Integer> queueNumbers(String key, String text) {
-        java.util.Map<String, Integer> values = new java.util.TreeMap<>();
-        for (String entry : text.split(",")) {
-            if (entry.isBlank()) {
-                continue;
-            }
-            String[] parts = entry.trim().split("=", 2);
-            String queue = parts[0].trim();
-            if (parts.length != 2 || !dev.dukequeue.QueueName.isValid(queue)) {
-                throw new IllegalArgumentException(key + " must be a list of queue=number, such as reports=2,mail=4;"
-                        + " got '" + entry.trim() + "'");
-            }
-            try {
-                int n = Integer.parseInt(parts[1].trim());
-                if (n < 1) {
-                    throw new NumberFormatException();
-                }
-                values.put(queue, n);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(key + ": the number for queue '" + queue
-                        + "' must be a whole number of at least 1, got '" + parts[1].trim() + "'");
-            }
-        }
-        return java.util.Collections.unmodifiableMap(values);
-    }
-
-    private static void within(String key, long value, long min, long max) {
-        if (value < min || value > max) {
-            throw new IllegalArgumentException(key + " must be between " + min + " and " + max + ", got " + value);
-        }
-    }
-
-    private static void positive(String key, long value) {
-        if (value <= 0) {
-            throw new IllegalArgumentException(key + " must be positive, got " + value);
-        }
+        ConfigChecks.check(this);
+        queueWorkers = ConfigChecks.queueNumbers("dukequeue.node.queue-workers", queueWorkersText.orElse(""));
+        maxRunningByQueue = ConfigChecks.queueNumbers("dukequeue.queue.max-running", maxRunningText.orElse(""));
     }
 
     /** @return the configured node name, or empty to use the host name */
