@@ -103,7 +103,8 @@ final class ConnectorApps {
     static Path exportEar(Path dir, Path rar, String adapter) {
         StringBuilder beans = new StringBuilder();
         for (Class<?> bean : java.util.List.of(RecordingBean.class, FailingBean.class,
-                PacedRecordingBean.class, RollbackOnceBean.class, StopAwareBean.class)) {
+                PacedRecordingBean.class, RollbackOnceBean.class, StopAwareBean.class,
+                dev.dukequeue.it.connector.appb.QueueBoundBean.class)) {
             beans.append("""
                       <ejb>
                         <ejb-name>%s</ejb-name>

@@ -11,10 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -28,7 +26,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -64,6 +61,8 @@ class DukeQueueBenchmark {
     private final Path dir = Path.of(System.getProperty("dukequeue.it.dir", "target/it"), "benchmark-" + System.nanoTime());
     private final Path report = Path.of("target", "benchmark", "report.txt");
     private String url;
+    /** The median enqueue rate of the drain's runs (jobs/s), 0 if it did not run. */
+    private double enqueueRate;
 
     private boolean enabled(String part) {
         return ONLY.isBlank() || List.of(ONLY.split(",")).contains(part);
@@ -137,7 +136,8 @@ class DukeQueueBenchmark {
                     empty = enqueueAndDrain(List.of(node), "", RUNS, WARMUP);
                 }
                 if (enabled("ceiling")) {
-                    ceiling(empty);
+                    new CeilingFigures(new BenchDatabase(url), this::figure, JOBS, RUNS, WARMUP).report(empty,
+                            enqueueRate);
                 }
                 if (enabled("latency")) {
                     latency(node);
@@ -154,6 +154,9 @@ class DukeQueueBenchmark {
             }
             if (enabled("nodes")) {
                 nodes();
+            }
+            if (List.of(ONLY.split(",")).contains("soak")) {
+                soak(empty); // only when asked for by name: 30 minutes by default
             }
         } finally {
             if (embedded != null) {
@@ -241,6 +244,7 @@ class DukeQueueBenchmark {
             assertExactlyOnce("bench");
         }
         if (label.isEmpty()) {
+            enqueueRate = median(enqueue);
             figure("enqueue (POST /jobs/batch) jobs/s", String.format(Locale.ROOT, "%.0f  runs %s", median(enqueue),
                     runs(enqueue)));
         }
@@ -297,82 +301,6 @@ class DukeQueueBenchmark {
         try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getTimestamp(1).toInstant();
-        }
-    }
-
-    /**
-     * The ceiling: the same number of rows, the same number of threads, each claiming up to 16 rows with
-     * {@code FOR UPDATE SKIP LOCKED} in one transaction and completing them in a second one (one commit per batch).
-     */
-    private void ceiling(double dukequeue) throws Exception {
-        execute("DROP TABLE IF EXISTS bench_plain");
-        execute("CREATE TABLE bench_plain (id BIGSERIAL PRIMARY KEY, state VARCHAR(16) NOT NULL, payload TEXT NOT NULL,"
-                + " lease_owner VARCHAR(64), finished_at TIMESTAMPTZ)");
-        execute("CREATE INDEX bench_plain_due ON bench_plain (id) WHERE state = 'SCHEDULED'");
-        List<Double> rates = new ArrayList<>();
-        List<Double> wal = new ArrayList<>();
-        for (int run = 0; run < WARMUP + RUNS; run++) {
-            if (run == WARMUP) { // the warm-up runs are not counted
-                rates.clear();
-                wal.clear();
-            }
-            execute("TRUNCATE bench_plain");
-            execute("INSERT INTO bench_plain (state, payload) SELECT 'SCHEDULED', '{}' FROM generate_series(1, " + JOBS + ")");
-            execute("VACUUM ANALYZE bench_plain");
-            execute("CHECKPOINT");
-            String walStart = walPosition();
-            AtomicLong completed = new AtomicLong();
-            ExecutorService threads = Executors.newFixedThreadPool(WORKERS);
-            long begin = System.nanoTime();
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < WORKERS; t++) {
-                String owner = "t" + t;
-                done.add(threads.submit(() -> {
-                    try (Connection c = connect()) {
-                        c.setAutoCommit(false);
-                        try (PreparedStatement claim = c.prepareStatement("UPDATE bench_plain SET state = 'RUNNING',"
-                                + " lease_owner = ? WHERE id IN (SELECT id FROM bench_plain WHERE state = 'SCHEDULED'"
-                                + " ORDER BY id LIMIT 16 FOR UPDATE SKIP LOCKED) RETURNING id");
-                             PreparedStatement complete = c.prepareStatement("UPDATE bench_plain SET state = 'COMPLETED',"
-                                     + " finished_at = CURRENT_TIMESTAMP WHERE id = ANY (?) AND state = 'RUNNING'"
-                                     + " AND lease_owner = ?")) {
-                            while (true) {
-                                List<Long> ids = new ArrayList<>();
-                                claim.setString(1, owner);
-                                try (ResultSet rs = claim.executeQuery()) {
-                                    while (rs.next()) {
-                                        ids.add(rs.getLong(1));
-                                    }
-                                }
-                                c.commit();
-                                if (ids.isEmpty()) {
-                                    return null;
-                                }
-                                Array array = c.createArrayOf("bigint", ids.toArray());
-                                complete.setArray(1, array);
-                                complete.setString(2, owner);
-                                completed.addAndGet(complete.executeUpdate());
-                                c.commit();
-                            }
-                        }
-                    }
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get();
-            }
-            threads.shutdown();
-            double seconds = (System.nanoTime() - begin) / 1e9;
-            assertThat(completed.get()).isEqualTo(JOBS);
-            rates.add(JOBS / seconds);
-            wal.add(walBytesSince(walStart) / (double) JOBS);
-        }
-        execute("DROP TABLE bench_plain");
-        double ceiling = median(rates);
-        figure("ceiling (plain JDBC SKIP LOCKED) jobs/s", String.format(Locale.ROOT, "%.0f  runs %s", ceiling, runs(rates)));
-        figure("ceiling: WAL written per job, bytes", String.format(Locale.ROOT, "%.0f  runs %s", median(wal), runs(wal)));
-        if (dukequeue > 0) {
-            figure("drain / ceiling", String.format(Locale.ROOT, "%.0f %%", 100 * dukequeue / ceiling));
         }
     }
 
@@ -560,6 +488,32 @@ class DukeQueueBenchmark {
             clients.shutdown();
         }
         return batches * SUBMIT_BATCH / ((System.nanoTime() - begin) / 1e9);
+    }
+
+    /**
+     * The soak ({@link Soak}) on a node of its own with retention on and short windows (finished jobs kept 1 minute,
+     * purged every 10 s). Its rate: {@code bench.soak.rate}, else half the drain measured in this run, else half of a
+     * calibration drain on the soak's node. Prints the figures the targets are read from.
+     */
+    private void soak(double drain) throws Exception {
+        Duration length = Duration.ofMinutes(Long.getLong("bench.soak.minutes", 30));
+        Duration hold = Duration.ofMinutes(Long.getLong("bench.soak.hold.minutes", 5));
+        Duration every = Duration.ofSeconds(Long.getLong("bench.soak.sample.seconds", 10));
+        try (ServerProcess node = ServerProcess.withDefaults("bench-soak", url, dir.resolve("soak"), WORKERS)
+                .with("dukequeue.retention.enabled", "true").with("dukequeue.retention.cron", "*/10 * * * * *")
+                .with("dukequeue.retention.completed", "PT1M").start()) {
+            node.awaitReady(Duration.ofSeconds(120));
+            double measured = drain > 0 ? drain : enqueueAndDrain(List.of(node), " (soak calibration)", 1, 0);
+            execute("TRUNCATE dq_job CASCADE");
+            double rate = Double.parseDouble(System.getProperty("bench.soak.rate", String.format(Locale.ROOT, "%.0f",
+                    measured / 2)));
+            figure("soak", String.format(Locale.ROOT, "%d min, %.0f jobs/s from %d clients (drain %.0f), xmin held %d"
+                    + " min in the middle, sampled every %d s, retention every 10 s keeping 1 min", length.toMinutes(),
+                    rate, Soak.CLIENTS, measured, hold.toMinutes(), every.toSeconds()));
+            List<Soak.Sample> samples = new Soak(new BenchDatabase(url), node, length, hold, every, rate,
+                    report.getParent()).run();
+            Soak.figures(samples, length, hold, this::figure, report.getParent().resolve("soak.png"));
+        }
     }
 
     /** 1..NODES nodes on the database: drain per node count; then a node killed under load. */
