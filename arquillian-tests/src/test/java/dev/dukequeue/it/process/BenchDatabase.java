@@ -24,6 +24,11 @@ final class BenchDatabase {
         return DriverManager.getConnection(url);
     }
 
+    /** @return a connection whose JDBC batches of inserts go as multi-row INSERTs (as DukeQueue's data source sends them) */
+    Connection connectRewritingBatches() throws SQLException {
+        return DriverManager.getConnection(url + (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true");
+    }
+
     void execute(String sql) throws SQLException {
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.execute(sql);

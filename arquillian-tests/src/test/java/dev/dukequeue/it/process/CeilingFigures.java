@@ -97,7 +97,8 @@ final class CeilingFigures {
 
     /**
      * The enqueue's ceiling: {@code jobs} rows as an enqueue writes them into a table made like {@code dq_job}, by
-     * {@value #INSERT_CLIENTS} clients in JDBC batches of {@value #INSERT_BATCH} rows, one commit per batch (as the
+     * {@value #INSERT_CLIENTS} clients in JDBC batches of {@value #INSERT_BATCH} rows sent as multi-row INSERTs
+     * ({@code reWriteBatchedInserts}, as DukeQueue's data source sends its own), one commit per batch (as the
      * enqueue's clients send {@code POST /jobs/batch} of 1000), timed on the database clock, connections open first.
      *
      * @return median jobs/s
@@ -134,7 +135,8 @@ final class CeilingFigures {
             List<Future<?>> done = new ArrayList<>();
             for (int i = 0; i < INSERT_CLIENTS; i++) {
                 done.add(clients.submit(() -> {
-                    try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("INSERT INTO bench_wide"
+                    try (Connection c = db.connectRewritingBatches(); PreparedStatement ps = c.prepareStatement(
+                            "INSERT INTO bench_wide"
                             + " (id, type, queue, state, priority, max_attempts, timeout_ms, payload, created_at, run_at,"
                             + " updated_at) VALUES (?, 'demo.echo', 'bench', 'SCHEDULED', 2, 3, 60000, '{}', ?, ?, ?)")) {
                         c.setAutoCommit(false);
