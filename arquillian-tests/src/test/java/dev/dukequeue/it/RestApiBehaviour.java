@@ -456,11 +456,16 @@ public abstract class RestApiBehaviour extends QueueBehaviour {
         return PrometheusText.value(r.body(), name, labels);
     }
 
+    private double claimsThatTookJobs() throws Exception {
+        return metric("dukequeue_claims_total", "result=\"full\"") + metric("dukequeue_claims_total", "result=\"short\"");
+    }
+
     @Test
     @RunAsClient
     void metricsMoveWhenTheirEventsHappen() throws Exception {
         String q = "metrics-" + System.nanoTime();
         String label = "queue=\"" + q + "\"";
+        double claimsThatTookJobs = claimsThatTookJobs();
         String ok = admin("POST", "/jobs", "{\"type\":\"demo.echo\",\"queue\":\"" + q + "\"}").json().getString("id");
         String flaky = admin("POST", "/jobs", "{\"type\":\"demo.fail\",\"queue\":\"" + q
                 + "\",\"maxAttempts\":2,\"payload\":{\"times\":1}}").json().getString("id");
@@ -484,6 +489,8 @@ public abstract class RestApiBehaviour extends QueueBehaviour {
         assertThat(metric("dukequeue_queue_wait_seconds_count", label)).isEqualTo(4);
         assertThat(metric("dukequeue_database_circuit_open")).isZero();
         assertThat(metric("dukequeue_worker_utilization")).isBetween(0.0, 1.0);
+        assertThat(claimsThatTookJobs()).as("the claim loop counts its claims (four runs: at least one claim)")
+                .isGreaterThanOrEqualTo(claimsThatTookJobs + 1);
 
         // Depth gauges come from a snapshot the rescuer's timer refreshes (0.5 s here).
         admin("POST", "/queues/" + q + "/pause", null);

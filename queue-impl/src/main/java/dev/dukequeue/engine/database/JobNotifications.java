@@ -28,24 +28,44 @@ public final class JobNotifications implements AutoCloseable {
         this.dataSource = dataSource;
     }
 
+    /** {@link #await}: no notification came. */
+    public static final int NONE = Integer.MAX_VALUE;
+
     /**
      * Waits up to {@code millis} for notifications.
      *
-     * @return true if work was stored since the last call (one or more notifications)
+     * @return {@link #NONE} if none came, else the most urgent job priority they carry (their payload); 0 for one
+     *         without a readable payload (a node of an older version), the safe answer (see ClaimFloor)
      * @throws StoreException if the connection broke (the next call reconnects)
      */
-    public boolean await(int millis) {
+    public int await(int millis) {
         try {
             if (connection == null) {
                 connect();
             }
             Object notifications = getNotifications.invoke(pg, millis);
-            return notifications != null && Array.getLength(notifications) > 0;
+            int priority = NONE;
+            int n = notifications == null ? 0 : Array.getLength(notifications);
+            for (int i = 0; i < n; i++) {
+                priority = Math.min(priority, priority(Array.get(notifications, i)));
+            }
+            return priority;
         } catch (ReflectiveOperationException | SQLException e) {
             close();
             Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : e;
             throw new StoreException("listening for new jobs", cause instanceof SQLException s ? s
                     : new SQLException(String.valueOf(cause), cause));
+        }
+    }
+
+    /** A notification's payload ({@code PGNotification.getParameter()}) as a priority; 0 when it is not one. */
+    static int priority(Object notification) {
+        try {
+            Object payload = notification.getClass().getMethod("getParameter").invoke(notification);
+            String text = payload == null ? "" : payload.toString().trim();
+            return text.length() == 1 && Character.isDigit(text.charAt(0)) ? text.charAt(0) - '0' : 0;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return 0;
         }
     }
 

@@ -4,7 +4,9 @@ import dev.dukequeue.QueueUnavailableException;
 import dev.dukequeue.engine.config.EngineConfig;
 import dev.dukequeue.engine.job.ClaimedJob;
 import dev.dukequeue.engine.node.EngineStatus;
+import dev.dukequeue.engine.observe.EngineMetrics;
 import dev.dukequeue.engine.database.DatabaseGuard;
+import dev.dukequeue.engine.store.ClaimFloor;
 import dev.dukequeue.engine.store.JdbcJobStore;
 import dev.dukequeue.engine.database.JobNotifications;
 import dev.dukequeue.engine.database.LocalTransactions;
@@ -12,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -22,11 +25,13 @@ import java.util.logging.Logger;
  * each to the launcher. It claims again at once after a full batch, and otherwise waits until it is woken (a local
  * submission committed, a slot freed, a PostgreSQL {@code NOTIFY}) or the poll interval passed (jobs submitted on
  * other nodes, delays and backoffs coming due). While the database circuit is open it pauses for the breaker's delay;
- * after any other failure it backs off exponentially, up to 30 s.
+ * after any other failure it backs off exponentially, up to 30 s. Its claims read the claim index from a
+ * {@link ClaimFloor}: what wakes it also says when a claim must read from the index's start.
  */
 final class ClaimLoop {
 
     private static final Logger LOG = Logger.getLogger(ClaimLoop.class.getName());
+    private static final int NOTHING_TO_ANNOUNCE = Integer.MAX_VALUE;
 
     private final DatabaseGuard database;
     private final LocalTransactions local;
@@ -38,8 +43,11 @@ final class ClaimLoop {
     private final EngineStatus status;
     private final WorkerSlots slots;
     private final Consumer<ClaimedJob> launch;
+    private final ClaimFloor floor;
+    private final EngineMetrics metrics;
     private volatile boolean claiming;
-    private final java.util.concurrent.atomic.AtomicBoolean announce = new java.util.concurrent.atomic.AtomicBoolean();
+    /** The most urgent priority submitted here since the loop's last turn, {@link #NOTHING_TO_ANNOUNCE} if none. */
+    private final AtomicInteger announce = new AtomicInteger(NOTHING_TO_ANNOUNCE);
     private Thread loop;
     private Thread listener;
 
@@ -49,10 +57,11 @@ final class ClaimLoop {
      * @param types  the job types this node has handlers for
      * @param onlyQueues per type whose handler takes jobs from one queue only, that queue
      * @param launch starts a claimed job on a worker; its slot is already taken
+     * @param metrics counts the claims by result
      */
     ClaimLoop(DatabaseGuard database, LocalTransactions local, JdbcJobStore direct, EngineConfig config, String owner,
             Supplier<Set<String>> types, Supplier<Map<String, String>> onlyQueues, EngineStatus status,
-            WorkerSlots slots, Consumer<ClaimedJob> launch) {
+            WorkerSlots slots, Consumer<ClaimedJob> launch, EngineMetrics metrics) {
         this.database = database;
         this.local = local;
         this.direct = direct;
@@ -63,6 +72,8 @@ final class ClaimLoop {
         this.status = status;
         this.slots = slots;
         this.launch = launch;
+        this.floor = new ClaimFloor(config.pollInterval());
+        this.metrics = metrics;
     }
 
     /** Starts the loop, and the listener when the database sends notifications (else {@code notifications} is null). */
@@ -86,9 +97,18 @@ final class ClaimLoop {
      * Jobs were stored and committed here: the loop wakes, and at the start of its next turn tells the other nodes
      * ({@link JdbcJobStore#announceSubmitted}), one notification for all the commits since its last turn. Cheap; safe
      * from any thread (a transaction's completion included).
+     *
+     * @param priority the most urgent priority among them ({@link ClaimFloor#submitted})
      */
-    void announce() {
-        announce.set(true);
+    void announce(int priority) {
+        floor.submitted(priority);
+        announce.accumulateAndGet(priority, Math::min);
+        slots.wake();
+    }
+
+    /** Jobs may have become claimable under the claim floor (re-drive, resume, handlers added): wakes the loop. */
+    void rescan() {
+        floor.reset();
         slots.wake();
     }
 
@@ -107,16 +127,20 @@ final class ClaimLoop {
         long failures = 0;
         while (claiming) {
             status.dispatcherTick();
-            if (announce.getAndSet(false)) {
-                announceSubmitted();
+            int announced = announce.getAndSet(NOTHING_TO_ANNOUNCE);
+            if (announced != NOTHING_TO_ANNOUNCE) {
+                announceSubmitted(announced);
             }
             try {
                 int want = Math.min(slots.free(), config.claimBatch());
                 List<ClaimedJob> jobs = want > 0
                         ? database.call("claim", () -> local.withAutoCommit(() -> direct.claim(owner, types.get(), want,
-                                config.leaseDuration().toMillis(), freePerLimitedQueue(), onlyQueues.get())))
+                                config.leaseDuration().toMillis(), freePerLimitedQueue(), onlyQueues.get(), floor)))
                         : List.of();
                 failures = 0;
+                if (want > 0) {
+                    metrics.claimRound(want, jobs.size());
+                }
                 for (ClaimedJob job : jobs) {
                     // Only this thread acquires, so the permits counted above are still there.
                     slots.acquire();
@@ -143,10 +167,10 @@ final class ClaimLoop {
     }
 
     /** Only a wake-up for the other nodes (they poll anyway): a failure is logged, never retried or counted. */
-    private void announceSubmitted() {
+    private void announceSubmitted(int priority) {
         try {
             local.withAutoCommit(() -> {
-                direct.announceSubmitted();
+                direct.announceSubmitted(priority);
                 return null;
             });
         } catch (RuntimeException e) {
@@ -173,7 +197,9 @@ final class ClaimLoop {
         try {
             while (claiming) {
                 try {
-                    if (notifications.await(1000)) {
+                    int priority = notifications.await(1000);
+                    if (priority != JobNotifications.NONE) {
+                        floor.submitted(priority); // another node's (or this one's) submissions
                         slots.wake();
                     }
                     failures = 0;

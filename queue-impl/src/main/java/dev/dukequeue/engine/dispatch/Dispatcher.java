@@ -173,7 +173,7 @@ public class Dispatcher {
         long heartbeat = config.heartbeatInterval().toMillis();
         scheduler.scheduleWithFixedDelay(leases::renew, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
         claims = new ClaimLoop(database, local, direct, config, owner, this::claimable, registry::onlyQueues, status,
-                slots, running::launch);
+                slots, running::launch, metrics);
         started = true;
         completions.start(threads(), config.completionWriters());
         claims.start(threads(), store.notifications());
@@ -184,19 +184,36 @@ public class Dispatcher {
     /**
      * Jobs were submitted and committed on this node: wakes the claim loop and has it tell the other nodes (PostgreSQL
      * {@code NOTIFY}, coalesced). Cheap; safe from any thread.
+     *
+     * @param priority the most urgent priority among them (a more urgent one than the claims' floor has the next claim
+     *                 read from the start of the claim index: see {@link dev.dukequeue.engine.store.ClaimFloor})
      */
-    public void announce() {
+    public void announce(int priority) {
         ClaimLoop c = claims;
         if (c != null) {
-            c.announce();
+            c.announce(priority);
         } else {
             slots.wake();
         }
     }
 
-    /** Wakes the claim loop now (a submission committed, a slot freed). Cheap; safe from any thread. */
+    /** Jobs of unknown priorities were committed on this node (recurring firings): {@link #announce(int)} of 0. */
+    public void announce() {
+        announce(0);
+    }
+
+    /**
+     * Wakes the claim loop now, its next claim reading from the start of the claim index: jobs may have become
+     * claimable behind the claims' floor (a re-drive, a queue resumed or its limit changed, handlers added). Cheap;
+     * safe from any thread.
+     */
     public void wake() {
-        slots.wake();
+        ClaimLoop c = claims;
+        if (c != null) {
+            c.rescan();
+        } else {
+            slots.wake();
+        }
     }
 
     /**

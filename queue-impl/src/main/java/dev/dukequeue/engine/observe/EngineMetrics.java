@@ -109,6 +109,19 @@ public class EngineMetrics {
         }
     }
 
+    private static final Tag CLAIM_FULL = new Tag("result", "full");
+    private static final Tag CLAIM_SHORT = new Tag("result", "short");
+    private static final Tag CLAIM_EMPTY = new Tag("result", "empty");
+
+    /**
+     * One claim of the claim loop: it asked for {@code asked} jobs (its free slots, at most the claim batch) and got
+     * {@code got}. Under a deep queue, short claims are the sign of claimers contending for the same rows.
+     */
+    public void claimRound(int asked, int got) {
+        count("dukequeue_claims", "claims of this node's claim loop, by whether they got every job they asked for", 1,
+                got == 0 ? CLAIM_EMPTY : got < asked ? CLAIM_SHORT : CLAIM_FULL);
+    }
+
     /**
      * A queue wait as the timer can take it: never negative, at most {@link #MAX_WAIT_MS} (a run-at far in the past,
      * written before the API's window or by SQL, must not overflow the timer's nanoseconds).

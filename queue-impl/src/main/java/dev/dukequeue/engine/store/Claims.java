@@ -86,26 +86,31 @@ final class Claims {
      * connection has one, else on its own.
      */
     static List<ClaimedJob> claim(Connection c, JobSql q, String owner, Collection<String> types, int limit,
-            long leaseMs, Map<String, Integer> nodeFree, Restriction only) throws SQLException {
+            long leaseMs, Map<String, Integer> nodeFree, Restriction only, ClaimFloor floor) throws SQLException {
         if (!c.getAutoCommit()) {
             return claimOn(c, q, owner, types, limit, leaseMs, nodeFree, only); // the caller's transaction
         }
-        return claimAutonomously(c, q, owner, types, limit, leaseMs, nodeFree, only);
+        return claimAutonomously(c, q, owner, types, limit, leaseMs, nodeFree, only, floor);
     }
 
     /**
      * A claim on a connection in auto-commit mode (the dispatcher's: no transaction around it): with no queue limited,
      * the claim is one statement, its own transaction (one round trip less than BEGIN ... COMMIT); otherwise the
-     * limited queues are claimed under their row locks in a local transaction, committed here.
+     * limited queues are claimed under their row locks in a local transaction, committed here. The one statement
+     * reads the claim index from the loop's {@link ClaimFloor}; the limited queues' claims from its start.
      */
     private static List<ClaimedJob> claimAutonomously(Connection c, JobSql q, String owner, Collection<String> types,
-            int limit, long leaseMs, Map<String, Integer> nodeFree, Restriction only) throws SQLException {
+            int limit, long leaseMs, Map<String, Integer> nodeFree, Restriction only, ClaimFloor floor)
+            throws SQLException {
         if (nodeFree.isEmpty() && q.dialect.claimsWithReturning()) {
             // One statement that claims only while no queue is limited (its NOT EXISTS sees the limits as of the
             // statement): rows claimed mean no limit applied. No rows: nothing due, or limited queues, which the
             // transaction below handles under their row locks.
-            List<ClaimedJob> claimed = claimWhere(c, q, owner, UUID.randomUUID().toString(), types,
-                    only.and(q.noQueueLimited), only.params(), limit, leaseMs);
+            long now = System.nanoTime();
+            ClaimFloor.Key from = floor.next(now);
+            List<ClaimedJob> claimed = claimReturning(c, q, owner, UUID.randomUUID().toString(), types,
+                    only.and(q.noQueueLimited), only.params(), from, limit, leaseMs);
+            floor.claimed(claimed, from, now);
             if (!claimed.isEmpty()) {
                 claimed.sort(Comparator.comparingInt(ClaimedJob::priority).thenComparingLong(ClaimedJob::seq));
                 return claimed;
@@ -188,15 +193,16 @@ final class Claims {
             Collection<String> types, String queueCondition, List<String> queueParams, int limit, long leaseMs)
             throws SQLException {
         return q.dialect.claimsWithReturning()
-                ? claimReturning(c, q, owner, token, types, queueCondition, queueParams, limit, leaseMs)
+                ? claimReturning(c, q, owner, token, types, queueCondition, queueParams, null, limit, leaseMs)
                 : claimSelectThenUpdate(c, q, owner, token, types, queueCondition, queueParams, limit, leaseMs);
     }
 
+    /** @param from where to read the claim index from (see {@link ClaimFloor}), null for its start */
     private static List<ClaimedJob> claimReturning(Connection c, JobSql q, String owner, String token,
-            Collection<String> types, String queueCondition, List<String> queueParams, int limit, long leaseMs)
-            throws SQLException {
+            Collection<String> types, String queueCondition, List<String> queueParams, ClaimFloor.Key from, int limit,
+            long leaseMs) throws SQLException {
         String statement = q.claimReturningPrefix + JobSql.placeholders(types.size()) + queueCondition
-                + q.claimReturningSuffix;
+                + (from == null ? "" : q.claimFromFloor) + q.claimReturningSuffix;
         try (PreparedStatement ps = c.prepareStatement(statement)) {
             int i = 1;
             ps.setString(i++, owner);
@@ -207,6 +213,10 @@ final class Claims {
             }
             for (String queue : queueParams) {
                 ps.setString(i++, queue);
+            }
+            if (from != null) {
+                ps.setInt(i++, from.priority());
+                ps.setLong(i++, from.seq());
             }
             ps.setInt(i, limit);
             List<ClaimedJob> claimed = new ArrayList<>();

@@ -158,11 +158,17 @@ public class JdbcJobStore {
      */
     public List<ClaimedJob> claim(String owner, Collection<String> types, int limit, long leaseMs,
             Map<String, Integer> nodeFree, Map<String, String> onlyQueue) {
+        return claim(owner, types, limit, leaseMs, nodeFree, onlyQueue, ClaimFloor.none());
+    }
+
+    /** Like {@link #claim(String, Collection, int, long, Map, Map)}, reading the claim index from a claim loop's floor. */
+    public List<ClaimedJob> claim(String owner, Collection<String> types, int limit, long leaseMs,
+            Map<String, Integer> nodeFree, Map<String, String> onlyQueue, ClaimFloor floor) {
         if (limit <= 0 || types.isEmpty()) {
             return List.of();
         }
         return run(() -> "claim", (c, q) -> Claims.claim(c, q, owner, types, limit, leaseMs, nodeFree,
-                Claims.Restriction.of(types, onlyQueue)));
+                Claims.Restriction.of(types, onlyQueue), floor));
     }
 
     /**
@@ -432,13 +438,15 @@ public class JdbcJobStore {
      * that idle nodes claim now rather than at their next poll. Called after the submissions committed, never inside
      * their transaction (see {@link JobSql#notifyStored}), by the claim loop, coalescing the commits since its last
      * turn into one notification.
+     *
+     * @param priority the most urgent priority among the stored jobs (the notification's payload)
      */
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
-    public void announceSubmitted() {
+    public void announceSubmitted(int priority) {
         run(Attribute.NOT_SUPPORTED, () -> "announcing stored jobs", (c, q) -> {
             if (q.dialect == SqlDialect.POSTGRESQL) {
                 try (java.sql.Statement s = c.createStatement()) {
-                    s.execute(q.notifyStored);
+                    s.execute(JobSql.notifyStored(priority));
                 }
             }
             return null;

@@ -45,9 +45,12 @@ final class JobSql {
     final String countDependentsSuffix = " GROUP BY depends_on";
     /**
      * PostgreSQL: sent after a submission committed, in a statement of its own (never in the submission's transaction:
-     * PostgreSQL refuses to PREPARE one that sent a NOTIFY, which would break two-phase commit).
+     * PostgreSQL refuses to PREPARE one that sent a NOTIFY, which would break two-phase commit). Its payload is the
+     * most urgent priority stored (see {@link JobNotifications#await}).
      */
-    final String notifyStored = "NOTIFY " + JobNotifications.CHANNEL;
+    static String notifyStored(int priority) {
+        return "NOTIFY " + JobNotifications.CHANNEL + ", '" + Math.max(0, Math.min(priority, 9)) + "'";
+    }
     /** Which idempotency keys exist in a queue ({@code IN} placeholder list appended). */
     final String selectExistingKeysPrefix = "SELECT idempotency_key FROM dq_job WHERE queue = ? AND idempotency_key IN ";
     /** One of the job's dependencies completed: count it down, and schedule the job when it was the last. */
@@ -73,6 +76,8 @@ final class JobSql {
     final String leaseOne;
     /** PostgreSQL: lock, lease and return due rows in one statement (types placeholder list in the middle). */
     final String claimReturningPrefix;
+    /** A claim condition: read the claim index from a key on (see {@link ClaimFloor}); a row comparison it can seek to. */
+    final String claimFromFloor = " AND (priority, seq) >= (CAST(? AS SMALLINT), CAST(? AS BIGINT))";
     final String claimReturningSuffix;
     /** A claim condition: no queue has a cluster-wide limit (the claim's own statement checks it). */
     final String noQueueLimited = " AND NOT EXISTS (SELECT 1 FROM dq_queue WHERE max_running IS NOT NULL)";

@@ -131,7 +131,7 @@ public class DefaultJobQueue implements JobQueue {
                     + "; nothing was written", DatabaseGuard.RETRY_AFTER, e);
         }
         if (!created.isEmpty()) {
-            wakeAfterCommit(created);
+            wakeAfterCommit(created, requests.stream().mapToInt(JobRequest::priority).min().orElse(0));
         }
         return receipts;
     }
@@ -206,11 +206,12 @@ public class DefaultJobQueue implements JobQueue {
         }
     }
 
-    private void wakeAfterCommit(Map<String, Long> createdPerQueue) {
+    /** @param priority the most urgent priority submitted (the claim loop's floor: see Dispatcher#announce(int)) */
+    private void wakeAfterCommit(Map<String, Long> createdPerQueue, int priority) {
         if (!inJta()) {
             // The hand-built host's local transaction has committed already (or the host has no registry).
             createdPerQueue.forEach(metrics::submitted);
-            dispatcher.announce();
+            dispatcher.announce(priority);
             return;
         }
         transactions.registerInterposedSynchronization(new Synchronization() {
@@ -223,7 +224,7 @@ public class DefaultJobQueue implements JobQueue {
             public void afterCompletion(int status) {
                 if (status == Status.STATUS_COMMITTED) {
                     createdPerQueue.forEach(metrics::submitted);
-                    dispatcher.announce();
+                    dispatcher.announce(priority);
                 }
             }
         });

@@ -3,6 +3,8 @@ package dev.dukequeue.engine.store;
 import dev.dukequeue.engine.database.ConfiguredDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -99,14 +101,90 @@ class PostgresJobStoreTest extends JobStoreContract {
     }
 
     @org.junit.jupiter.api.Test
-    void storedJobsAnnouncedAfterTheirCommitWakeEveryListener() throws Exception {
+    void storedJobsAnnouncedAfterTheirCommitWakeEveryListenerWithTheirMostUrgentPriority() throws Exception {
         dev.dukequeue.engine.database.JobNotifications listener = store.notifications();
         try {
-            org.assertj.core.api.Assertions.assertThat(listener.await(50)).as("nothing announced yet").isFalse();
-            store.announceSubmitted();
-            org.assertj.core.api.Assertions.assertThat(listener.await(5_000)).as("the announcement").isTrue();
+            org.assertj.core.api.Assertions.assertThat(listener.await(50)).as("nothing announced yet")
+                    .isEqualTo(dev.dukequeue.engine.database.JobNotifications.NONE);
+            store.announceSubmitted(3);
+            org.assertj.core.api.Assertions.assertThat(listener.await(5_000)).as("the announcement").isEqualTo(3);
+            store.announceSubmitted(4);
+            store.announceSubmitted(1);
+            // one call or two (4, then 1): the most urgent of what came
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                    .until(() -> listener.await(200), p -> p == 1);
+            try (java.sql.Connection c = database().getConnection(); java.sql.Statement s = c.createStatement()) {
+                s.execute("NOTIFY " + dev.dukequeue.engine.database.JobNotifications.CHANNEL); // an older node's
+            }
+            org.assertj.core.api.Assertions.assertThat(listener.await(5_000))
+                    .as("no payload: read as the most urgent priority, so the claims read from the start").isZero();
         } finally {
             listener.close();
+        }
+    }
+
+    /**
+     * The claim floor (see ClaimFloor) on PostgreSQL: a claim reads the claim index from the key of the loop's last
+     * claimed job, so a job that becomes claimable under it (here: a delayed job coming due) waits for the next claim
+     * from the start of the index; a more urgent submission, a reset or the interval brings that claim at once.
+     */
+    @org.junit.jupiter.api.Test
+    void claimsReadFromTheirFloorAndFromTheStartWhenJobsMayWaitUnderIt() throws Exception {
+        ClaimFloor floor = new ClaimFloor(java.time.Duration.ofHours(1));
+        dev.dukequeue.JobId early = submit(JobFixtures.aJob().delay(java.time.Duration.ofHours(1)).build()).id();
+        skipSequence(5_000);
+        dev.dukequeue.JobId late = submit(JobFixtures.aJob().build()).id();
+        org.assertj.core.api.Assertions.assertThat(claimFrom(floor)).as("no floor yet: from the start")
+                .containsExactly(late);
+
+        comesDue(early);
+        dev.dukequeue.JobId later = submit(JobFixtures.aJob().build()).id();
+        org.assertj.core.api.Assertions.assertThat(claimFrom(floor)).as("from the floor: the due job under it waits")
+                .containsExactly(later);
+        floor.submitted(2);
+        org.assertj.core.api.Assertions.assertThat(claimFrom(floor)).as("a submission as urgent as the floor's")
+                .isEmpty();
+        floor.submitted(1);
+        org.assertj.core.api.Assertions.assertThat(claimFrom(floor)).as("a more urgent one: from the start")
+                .containsExactly(early);
+
+        dev.dukequeue.JobId retried = submit(JobFixtures.aJob().delay(java.time.Duration.ofHours(1)).build()).id();
+        skipSequence(5_000);
+        submit(JobFixtures.aJob().build());
+        org.assertj.core.api.Assertions.assertThat(claimFrom(floor)).hasSize(1);
+        comesDue(retried);
+        org.assertj.core.api.Assertions.assertThat(claimFrom(floor)).isEmpty();
+        floor.reset();
+        org.assertj.core.api.Assertions.assertThat(claimFrom(floor)).as("after a reset").containsExactly(retried);
+
+        ClaimFloor everyMoment = new ClaimFloor(java.time.Duration.ofMillis(200));
+        dev.dukequeue.JobId due = submit(JobFixtures.aJob().delay(java.time.Duration.ofHours(1)).build()).id();
+        skipSequence(5_000);
+        submit(JobFixtures.aJob().build());
+        org.assertj.core.api.Assertions.assertThat(claimFrom(everyMoment)).hasSize(1);
+        comesDue(due);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> claimFrom(everyMoment), claimed -> claimed.contains(due));
+    }
+
+    /** Claims as the claim loop does: on a connection in auto-commit mode, from the floor. */
+    private List<dev.dukequeue.JobId> claimFrom(ClaimFloor floor) {
+        return store.claim("node-a#1", TYPES, 10, LEASE, Map.of(), Map.of(), floor).stream()
+                .map(j -> j.lease().jobId()).toList();
+    }
+
+    private void skipSequence(int values) throws java.sql.SQLException {
+        try (java.sql.Connection c = database().getConnection(); java.sql.Statement s = c.createStatement()) {
+            s.execute("SELECT setval('dq_job_seq', nextval('dq_job_seq') + " + values + ")");
+        }
+    }
+
+    private void comesDue(dev.dukequeue.JobId id) throws java.sql.SQLException {
+        try (java.sql.Connection c = database().getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement(
+                     "UPDATE dq_job SET run_at = now() - INTERVAL '1 second' WHERE id = ?")) {
+            ps.setString(1, id.toString());
+            org.assertj.core.api.Assertions.assertThat(ps.executeUpdate()).isOne();
         }
     }
 
