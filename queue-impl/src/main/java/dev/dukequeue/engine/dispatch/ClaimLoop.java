@@ -94,7 +94,7 @@ final class ClaimLoop {
     }
 
     /**
-     * Jobs were stored and committed here: the loop wakes, and at the start of its next turn tells the other nodes
+     * Jobs were stored and committed here: the loop wakes, and after its next claim tells the other nodes
      * ({@link JdbcJobStore#announceSubmitted}), one notification for all the commits since its last turn. Cheap; safe
      * from any thread (a transaction's completion included).
      *
@@ -127,10 +127,6 @@ final class ClaimLoop {
         long failures = 0;
         while (claiming) {
             status.dispatcherTick();
-            int announced = announce.getAndSet(NOTHING_TO_ANNOUNCE);
-            if (announced != NOTHING_TO_ANNOUNCE) {
-                announceSubmitted(announced);
-            }
             try {
                 int want = Math.min(slots.free(), config.claimBatch());
                 List<ClaimedJob> jobs = want > 0
@@ -145,6 +141,11 @@ final class ClaimLoop {
                     // Only this thread acquires, so the permits counted above are still there.
                     slots.acquire();
                     launch.accept(job);
+                }
+                // After this node's own claim: telling the other nodes is not on the path of the jobs it just took.
+                int announced = announce.getAndSet(NOTHING_TO_ANNOUNCE);
+                if (announced != NOTHING_TO_ANNOUNCE) {
+                    announceSubmitted(announced);
                 }
                 if (want > 0 && jobs.size() == want) {
                     continue; // a full batch: more may be due right now

@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  * once a minute per queue); past the limit submissions are refused with {@link QueueFullException} (REST 429) and
  * counted. Jobs already accepted are never dropped, and a request whose idempotency key matches an accepted job is not
  * counted (a client's retry is answered with its job, full queue or not). The waiting count is read in the submitting
- * transaction.
+ * transaction, except far from the limit (see {@link WaitingEstimate}).
  */
 @ApplicationScoped
 public class Backpressure {
@@ -37,6 +37,7 @@ public class Backpressure {
     dev.dukequeue.engine.observe.EngineMetrics metrics;
 
     private final Map<String, Long> lastWarning = new ConcurrentHashMap<>();
+    private final WaitingEstimate estimate = new WaitingEstimate();
 
     /** For CDI. */
     public Backpressure() {
@@ -58,8 +59,12 @@ public class Backpressure {
         for (Map.Entry<String, Long> e : perQueue.entrySet()) {
             String queue = e.getKey();
             long limit = config.maxWaiting(queue);
-            long waiting = store.waitingCount(queue);
             long incoming = e.getValue();
+            if (estimate.farBelow(queue, incoming, Math.min(limit / 2, (long) (limit * config.warnRatio())), limit)) {
+                continue; // far from the limit and from the warning: no count (the estimate counted these jobs)
+            }
+            long waiting = store.waitingCount(queue);
+            estimate.counted(queue, waiting, incoming);
             if (incoming > room(queue, waiting)) {
                 incoming = newJobs(queue, requests); // a retry of an accepted job is no new load
             }
