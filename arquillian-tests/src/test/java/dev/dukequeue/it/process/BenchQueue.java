@@ -30,12 +30,40 @@ final class BenchQueue {
     record Drain(double jobsPerSecond, double walPerJob) {
     }
 
+    /** One enqueue and drain of the queue, emptied before it. */
+    interface Round {
+        /** @return the enqueue's jobs per second */
+        double enqueue() throws Exception;
+
+        Drain drain() throws Exception;
+    }
+
+    /** What the counted rounds measured, one value per round: enqueue and drain jobs/s, WAL bytes per job. */
+    record Rounds(List<Double> enqueue, List<Double> drain, List<Double> wal) {
+    }
+
     private final BenchDatabase db;
     private final int jobs;
 
     BenchQueue(BenchDatabase db, int jobs) {
         this.db = db;
         this.jobs = jobs;
+    }
+
+    /** Runs {@code warmup} rounds that are not counted, then {@code runs} that are, each on an emptied table. */
+    Rounds rounds(int warmup, int runs, Round round) throws Exception {
+        Rounds counted = new Rounds(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        for (int run = 0; run < warmup + runs; run++) {
+            db.execute("TRUNCATE dq_job CASCADE");
+            double enqueued = round.enqueue();
+            Drain d = round.drain();
+            if (run >= warmup) {
+                counted.enqueue().add(enqueued);
+                counted.drain().add(d.jobsPerSecond());
+                counted.wal().add(d.walPerJob());
+            }
+        }
+        return counted;
     }
 
     /** Submits the jobs to the paused queue through {@code POST /jobs/batch}. @return jobs per second */

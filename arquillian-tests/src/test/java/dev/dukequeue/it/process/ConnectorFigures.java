@@ -43,22 +43,21 @@ final class ConnectorFigures {
             figure.print("MDB node (dukequeue.rar on Payara Micro)", String.format(Locale.ROOT, "Payara Micro,"
                     + " dukequeue.rar, no-op MDB with maxConcurrency %d, %d workers, pool of %d; ready in %.1f s",
                     workers, workers, ConnectorBenchmarkNode.maxPoolSize(workers), (System.nanoTime() - starting) / 1e9));
-            List<Double> enqueue = new ArrayList<>();
-            List<Double> drain = new ArrayList<>();
-            List<Double> wal = new ArrayList<>();
-            for (int run = 0; run < warmup + runs; run++) {
-                if (run == warmup) { // what the warm-up runs measured is dropped
-                    enqueue.clear();
-                    drain.clear();
-                    wal.clear();
+            BenchQueue.Rounds r = queue.rounds(warmup, runs, new BenchQueue.Round() {
+                @Override
+                public double enqueue() throws Exception {
+                    node.pause(BenchQueue.NAME);
+                    return queue.fromClients(() -> node.submit(BenchQueue.NAME, BenchQueue.SUBMIT_BATCH));
                 }
-                db.execute("TRUNCATE dq_job CASCADE");
-                node.pause(BenchQueue.NAME);
-                enqueue.add(queue.fromClients(() -> node.submit(BenchQueue.NAME, BenchQueue.SUBMIT_BATCH)));
-                BenchQueue.Drain d = queue.drain(() -> node.resume(BenchQueue.NAME));
-                drain.add(d.jobsPerSecond());
-                wal.add(d.walPerJob());
-            }
+
+                @Override
+                public BenchQueue.Drain drain() throws Exception {
+                    return queue.drain(() -> node.resume(BenchQueue.NAME));
+                }
+            });
+            List<Double> enqueue = r.enqueue();
+            List<Double> drain = r.drain();
+            List<Double> wal = r.wal();
             figure.print("enqueue via connection factory jobs/s", String.format(Locale.ROOT, "%.0f  runs %s",
                     median(enqueue), runs(enqueue)));
             figure.print("drain MDB: WAL written per job, bytes", String.format(Locale.ROOT, "%.0f  runs %s",

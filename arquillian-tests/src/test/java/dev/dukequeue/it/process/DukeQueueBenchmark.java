@@ -140,35 +140,36 @@ class DukeQueueBenchmark {
      * @return the median drain rate (jobs/s)
      */
     private double enqueueAndDrain(List<ServerProcess> nodes, String label, int runs, int warmup) throws Exception {
-        List<Double> enqueue = new ArrayList<>();
-        List<Double> drain = new ArrayList<>();
-        List<Double> wal = new ArrayList<>();
-        for (int run = 0; run < warmup + runs; run++) {
-            if (run == warmup) { // what the warm-up runs measured is dropped
-                enqueue.clear();
-                drain.clear();
-                wal.clear();
+        BenchQueue.Rounds r = queue.rounds(warmup, runs, new BenchQueue.Round() {
+            @Override
+            public double enqueue() throws Exception {
+                return queue.enqueue(nodes.get(0), BenchQueue.NAME);
             }
-            db.execute("TRUNCATE dq_job CASCADE");
-            enqueue.add(queue.enqueue(nodes.get(0), BenchQueue.NAME));
-            // the nodes figures: their claims and the database's lock waits, counted from right before the resume
-            ClaimContention[] contention = new ClaimContention[1];
-            BenchQueue.Drain d = queue.drain(() -> {
-                if (label.startsWith(" with ")) { // the nodes figures, one node included (the baseline)
-                    contention[0] = ClaimContention.during(db, nodes);
+
+            @Override
+            public BenchQueue.Drain drain() throws Exception {
+                // the nodes figures: their claims and the database's lock waits, counted from right before the resume
+                ClaimContention[] contention = new ClaimContention[1];
+                BenchQueue.Drain d = queue.drain(() -> {
+                    if (label.startsWith(" with ")) { // the nodes figures, one node included (the baseline)
+                        contention[0] = ClaimContention.during(db, nodes);
+                    }
+                }, () -> {
+                    assertThat(nodes.get(0).post("/queues/" + BenchQueue.NAME + "/resume", "").statusCode())
+                            .isEqualTo(200);
+                    for (ServerProcess n : nodes.subList(1, nodes.size())) {
+                        n.post("/queues/" + BenchQueue.NAME + "/resume", ""); // wakes nothing; every node's view alike
+                    }
+                });
+                if (contention[0] != null) {
+                    figure("claims" + label, contention[0].figure(JOBS));
                 }
-            }, () -> {
-                assertThat(nodes.get(0).post("/queues/" + BenchQueue.NAME + "/resume", "").statusCode()).isEqualTo(200);
-                for (ServerProcess n : nodes.subList(1, nodes.size())) {
-                    n.post("/queues/" + BenchQueue.NAME + "/resume", ""); // wakes nothing; every node's view alike
-                }
-            });
-            if (contention[0] != null) {
-                figure("claims" + label, contention[0].figure(JOBS));
+                return d;
             }
-            drain.add(d.jobsPerSecond());
-            wal.add(d.walPerJob());
-        }
+        });
+        List<Double> enqueue = r.enqueue();
+        List<Double> drain = r.drain();
+        List<Double> wal = r.wal();
         if (label.isEmpty()) {
             enqueueRate = median(enqueue);
             figure("enqueue (POST /jobs/batch) jobs/s", String.format(Locale.ROOT, "%.0f  runs %s", median(enqueue),
