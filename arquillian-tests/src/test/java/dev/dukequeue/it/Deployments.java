@@ -47,6 +47,7 @@ public final class Deployments {
         config.put("dukequeue.submit.batch.max", "1000");
         config.put("dukequeue.stats.interval.ms", "1000"); // activity rows for the charts every second
         config.put("dukequeue.retention.cron", "0 0 1 1 *"); // registered, but never due during a test run
+        config.put("dukequeue.reindex.cron", "0 0 1 1 *"); // likewise (registered on PostgreSQL only)
         // A recurring job from the configuration; yearly, so it never fires during a test run.
         config.put("dukequeue.recurring", "it-yearly");
         config.put("dukequeue.recurring.it-yearly.cron", "0 3 1 1 *");

@@ -265,7 +265,8 @@ class DukeQueueBenchmark {
     /**
      * The soak ({@link Soak}) on a node of its own with retention on and short windows (finished jobs kept 1 minute,
      * purged every 10 s). Its rate: {@code bench.soak.rate}, else half the drain measured in this run, else half of a
-     * calibration drain on the soak's node. Prints the figures the targets are read from.
+     * calibration drain on the soak's node. The index upkeep runs every 5 minutes ({@code -Dbench.soak.reindex=false}:
+     * not at all). Prints the figures the targets are read from.
      */
     private void soak(double drain) throws Exception {
         Duration length = Duration.ofMinutes(Long.getLong("bench.soak.minutes", 30));
@@ -273,7 +274,9 @@ class DukeQueueBenchmark {
         Duration every = Duration.ofSeconds(Long.getLong("bench.soak.sample.seconds", 10));
         try (ServerProcess node = ServerProcess.withDefaults("bench-soak", url, dir.resolve("soak"), WORKERS)
                 .with("dukequeue.retention.enabled", "true").with("dukequeue.retention.cron", "*/10 * * * * *")
-                .with("dukequeue.retention.completed", "PT1M").start()) {
+                .with("dukequeue.retention.completed", "PT1M")
+                .with("dukequeue.reindex.enabled", System.getProperty("bench.soak.reindex", "true"))
+                .with("dukequeue.reindex.cron", "0 */5 * * * *").start()) {
             node.awaitReady(Duration.ofSeconds(120));
             String given = System.getProperty("bench.soak.rate");
             double measured = drain > 0 || given != null ? drain

@@ -64,6 +64,7 @@ final class ServerProcess implements AutoCloseable {
         s.put("dukequeue.shutdown.drain.ms", "3000");
         s.put("dukequeue.startup.retry.max.ms", "2000");
         s.put("dukequeue.retention.enabled", "false"); // the tests count every job in the database
+        s.put("dukequeue.reindex.enabled", "false");
         return new ServerProcess(name, s, workDir);
     }
 
@@ -80,6 +81,7 @@ final class ServerProcess implements AutoCloseable {
         s.put("dukequeue.data.dir", workDir.resolve("data").toString());
         s.put("dukequeue.workers", Integer.toString(workers));
         s.put("dukequeue.retention.enabled", "false");
+        s.put("dukequeue.reindex.enabled", "false");
         return new ServerProcess(name, s, workDir);
     }
 

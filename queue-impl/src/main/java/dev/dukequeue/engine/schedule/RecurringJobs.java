@@ -58,6 +58,8 @@ public class RecurringJobs {
     private static final int CATCH_UP = 100;
     /** The recurring job that runs retention ({@code dukequeue.retention.*}). */
     public static final String RETENTION = "dukequeue-retention";
+    /** The recurring job that runs the index upkeep ({@code dukequeue.reindex.*}, PostgreSQL only). */
+    public static final String REINDEX = "dukequeue-reindex";
 
     @Resource
     TimerService timerService;
@@ -77,6 +79,9 @@ public class RecurringJobs {
 
     @Inject
     EngineConfig config;
+
+    @Inject
+    dev.dukequeue.engine.config.ReindexConfig reindex;
 
     @Inject
     dev.dukequeue.engine.observe.EngineMetrics metrics;
@@ -108,6 +113,12 @@ public class RecurringJobs {
         if (config.retentionEnabled()) {
             found.add(RecurringJob.of(RETENTION, config.retentionCron(), JobRequest.builder(
                     dev.dukequeue.engine.retention.RetentionHandler.TYPE).queue("dukequeue").maxAttempts(3)
+                    .timeout(Duration.ofHours(2)).build()).withoutCatchUp());
+        }
+        if (reindex.enabled() && database.call("detecting the database", () -> store.dialect())
+                == dev.dukequeue.engine.database.SqlDialect.POSTGRESQL) {
+            found.add(RecurringJob.of(REINDEX, reindex.cron(), JobRequest.builder(
+                    dev.dukequeue.engine.config.EngineJobs.REINDEX).queue("dukequeue").maxAttempts(3)
                     .timeout(Duration.ofHours(2)).build()).withoutCatchUp());
         }
         for (RecurringJob job : found) {

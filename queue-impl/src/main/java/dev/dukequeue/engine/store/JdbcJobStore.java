@@ -36,7 +36,7 @@ import javax.sql.DataSource;
  * affected-row counts are checked. This class is the facade: it holds the transaction attributes and takes the
  * connection; the statements are run by one package-private class per concern ({@link Submissions}, {@link Claims},
  * {@link Outcomes} with {@link Releases}, {@link Leases}, {@link OperatorCommands}, {@link Dependencies},
- * {@link QueueSettings}, {@link Schedules}, {@link Retention}).
+ * {@link QueueSettings}, {@link Schedules}, {@link Retention}, {@link Indexes}).
  *
  * <p><b>Transactions.</b> In the container this is an EJB with container-managed transactions: {@link #insert} and
  * {@link #submit} join the caller's transaction (that is what makes a submission roll back with the application's
@@ -451,6 +451,19 @@ public class JdbcJobStore {
             }
             return null;
         });
+    }
+
+    /**
+     * The index upkeep ({@link Indexes}): rebuilds, concurrently, the indexes of DukeQueue's tables that the policy
+     * finds bloated, outside any transaction, one run at a time in the cluster. PostgreSQL only: elsewhere the report
+     * says it skipped.
+     *
+     * @param stop asked between rebuilds: true ends the run early
+     */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public IndexReport rebuildBloatedIndexes(IndexPolicy policy, java.util.function.BooleanSupplier stop) {
+        return run(Attribute.NOT_SUPPORTED, () -> "rebuilding bloated indexes",
+                (c, q) -> Indexes.rebuild(c, q, policy, stop));
     }
 
     /** @return a listener for stored work (PostgreSQL's {@code LISTEN}), or null on databases without it */
