@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import dev.dukequeue.it.process.RestartablePostgres;
+import dev.dukequeue.it.process.TestJvm;
 import dev.dukequeue.it.process.WorkFiles;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -129,8 +130,7 @@ final class ConnectorServer implements AutoCloseable {
             Path commands = Files.writeString(dir.resolve("post-boot.asadmin"),
                     String.join("\n", postBootCommands) + "\n");
             Files.createDirectories(tmpDir());
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx512m", "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + tmpDir()));
+            List<String> cmd = TestJvm.command(tmpDir());
             settings.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
             cmd.addAll(List.of("-jar", micro.toString(), "--nocluster", "--port", Integer.toString(port),
                     "--addLibs", driver.toString(), "--postbootcommandfile", commands.toString(),

@@ -55,8 +55,9 @@ class RunnableJarIT {
 
     private Process javaJar(int port, Path tmp, Path log) throws IOException {
         Path jar = Path.of(System.getProperty("dukequeue.jar", "../admin-web/target/dukequeue.jar")).toAbsolutePath();
-        ProcessBuilder b = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + tmp, "-jar", jar.toString())
+        List<String> cmd = TestJvm.command(tmp);
+        cmd.addAll(List.of("-jar", jar.toString()));
+        ProcessBuilder b = new ProcessBuilder(cmd)
                 .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         b.environment().put("DUKEQUEUE_PORT", Integer.toString(port));
         b.environment().put("DUKEQUEUE_DATA_DIR", dir.resolve("data").toString());

@@ -151,7 +151,7 @@ final class ServerProcess implements AutoCloseable {
             List<String> cmd = new ArrayList<>(prefix);
             // This node's own temporary directory: what an earlier (killed) start of it left there goes first.
             WorkFiles.deleteTree(tmpDir());
-            cmd.addAll(List.of(javaBinary(), "-Xmx512m", "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + tmpDir()));
+            cmd.addAll(TestJvm.command(tmpDir()));
             Files.createDirectories(tmpDir());
             String extra = System.getProperty("dukequeue.node.jvm", "").replace("{name}", name);
             if (!extra.isBlank()) {
@@ -177,10 +177,6 @@ final class ServerProcess implements AutoCloseable {
     /** Payara Micro unpacks its runtime here (about 100 MB a start); nodes sharing a work directory each have one. */
     private Path tmpDir() {
         return workDir.resolve("tmp").resolve(name);
-    }
-
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     /** Waits until {@code /health/ready} answers 200; fails at once (with the log) if the process died. */
