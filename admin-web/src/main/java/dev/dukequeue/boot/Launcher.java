@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -50,6 +51,7 @@ public final class Launcher {
         int root = command.indexOf("--rootdir");
         if (root >= 0 && !hasOption(List.of(args), "--rootdir")) {
             Path dir = Path.of(command.get(root + 1));
+            createOwnerOnly(dir.getParent());
             deleteTree(dir);
             // Payara also copies the application out of the jar into a temporary file at every start (about 5 MB);
             // the JDK reads java.io.tmpdir when it first makes a temporary file, which nothing has done yet.
@@ -104,6 +106,23 @@ public final class Launcher {
             // reported below
         }
         throw new IllegalArgumentException("DUKEQUEUE_PORT must be a port number from 1 to 65535, got '" + value + "'");
+    }
+
+    /**
+     * Creates the data directory, if it does not exist, readable by its owner only: it holds the embedded database
+     * with every payload (H2 makes its files 0644 under the usual umask) and the admin password. The engine's
+     * {@code DataDirectory} also restricts one that exists, once the application runs.
+     */
+    static void createOwnerOnly(Path dataDir) throws IOException {
+        if (Files.isDirectory(dataDir)) {
+            return;
+        }
+        try {
+            Files.createDirectories(dataDir,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createDirectories(dataDir);
+        }
     }
 
     /** Payara Micro's options are case-insensitive ({@code --rootDir}, {@code --rootdir}). */

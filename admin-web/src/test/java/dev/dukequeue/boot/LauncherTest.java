@@ -3,11 +3,14 @@ package dev.dukequeue.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LauncherTest {
 
@@ -47,5 +50,17 @@ class LauncherTest {
         }
         assertThat(Launcher.arguments(List.of(), Map.of("DUKEQUEUE_PORT", "65535"), NONE)).startsWith("--port", "65535");
         assertThat(Launcher.arguments(List.of(), Map.of("DUKEQUEUE_PORT", "1"), NONE)).startsWith("--port", "1");
+    }
+
+    @Test
+    void theDataDirectoryIsCreatedReadableByItsOwnerOnlyAndAnExistingOneIsLeftToTheEngine(@TempDir Path tmp)
+            throws Exception {
+        Path data = tmp.resolve("a").resolve("data");
+        Launcher.createOwnerOnly(data);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
+        Path open = Files.createDirectory(tmp.resolve("open"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        Launcher.createOwnerOnly(open);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(open))).isEqualTo("rwxr-xr-x");
     }
 }

@@ -69,10 +69,17 @@ public class AdminCredentials {
                 LOG.info(() -> "DukeQueue admin password: read from " + file);
                 return Files.readString(file, StandardCharsets.UTF_8).strip();
             }
-            Files.createDirectories(file.getParent());
             byte[] random = new byte[18];
             new SecureRandom().nextBytes(random);
             String password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            // The data directory, if this is its first use, readable by its owner only (the engine's DataDirectory
+            // also restricts one that exists; the web module does not reach the engine's classes).
+            try {
+                Files.createDirectories(file.getParent(),
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (UnsupportedOperationException notPosix) {
+                Files.createDirectories(file.getParent());
+            }
             Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rw-------");
             try {
                 Files.createFile(file, PosixFilePermissions.asFileAttribute(ownerOnly));

@@ -1,7 +1,6 @@
 package dev.dukequeue.engine.database;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Driver;
@@ -94,7 +93,7 @@ public class ConfiguredDataSource implements DataSource {
         if (url == null) {
             Path dir = Path.of(setting("dukequeue.data.dir").orElse("data")).toAbsolutePath().normalize();
             try {
-                Files.createDirectories(dir);
+                DataDirectory.ensure(dir);
             } catch (java.io.IOException e) {
                 throw new SQLException("cannot create the data directory " + dir + ": " + e.getMessage(), e);
             }
