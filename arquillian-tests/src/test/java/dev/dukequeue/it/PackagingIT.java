@@ -38,6 +38,35 @@ class PackagingIT {
     }
 
     @Test
+    void theRunnableJarsServerClassPathCarriesTheDataSourcesAndWhatTheyUse() throws IOException {
+        // The batch repository's server-level pool is made of these before the application exists: a class they use
+        // that is missing here fails only at run time (NoClassDefFoundError in a post-boot command).
+        List<String> jar = entries(Path.of(System.getProperty("dukequeue.jar", "../admin-web/target/dukequeue.jar")));
+        for (String used : List.of("ConfiguredDataSource", "BatchRepositoryDataSource", "DataDirectory")) {
+            assertThat(jar).anyMatch(e -> e.matches("MICRO-INF/lib/queue-impl-[^/]*-datasource\\.jar!/dev/dukequeue/"
+                    + "engine/database/" + used + "\\.class"));
+        }
+    }
+
+    @Test
+    void everyProgramTheBuildRunsIsTheJdksThatRunsMavenNotTheOneOnThePath() throws IOException {
+        // ./mvnw runs Maven on JAVA_HOME's JDK; a bare "java" would take the PATH's, another version or none.
+        Path root = Path.of(System.getProperty("user.dir")).getParent();
+        List<String> executables = new ArrayList<>();
+        try (var poms = Files.walk(root, 2)) {
+            for (Path pom : poms.filter(p -> p.getFileName().toString().equals("pom.xml")).toList()) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("<executable>([^<]*)</executable>")
+                        .matcher(Files.readString(pom));
+                while (m.find()) {
+                    executables.add(root.relativize(pom) + ": " + m.group(1));
+                }
+            }
+        }
+        assertThat(executables).isNotEmpty()
+                .allSatisfy(e -> assertThat(e).contains(": ${java.home}/bin/"));
+    }
+
+    @Test
     void theEarHasNoDemoHandlers() throws IOException {
         List<String> ear = entries(Path.of(System.getProperty("dukequeue.ear", "target/dukequeue.ear")));
         // The engine's classes are seen inside the nested module: the check below looks where the demo could hide.
@@ -100,7 +129,8 @@ class PackagingIT {
         for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
             String name = e.getName();
             names.add(prefix + name);
-            boolean nested = warsOnly ? name.endsWith(".war")
+            // In the runnable jar: the application and DukeQueue's own server library, not Payara's hundred jars.
+            boolean nested = warsOnly ? name.endsWith(".war") || name.endsWith("-datasource.jar")
                     : name.endsWith(".jar") || name.endsWith(".war") || name.endsWith(".ear");
             if (nested) {
                 read(new NonClosing(zip), prefix + name + "!/", false, names);
