@@ -58,11 +58,20 @@ final class ApiClient {
     }
 
     Reply call(String method, String path, String body, String user, String password) throws Exception {
+        return call(method, path, body, user, password, new String[0]);
+    }
+
+    /** @param headers more request headers, as name, value, name, value... */
+    Reply call(String method, String path, String body, String user, String password, String... headers)
+            throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base.toString() + path))
                 .timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
                 .header("Content-Type", "application/json");
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
         if (user != null) {
             b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
                     (user + ":" + password).getBytes(StandardCharsets.UTF_8)));
@@ -74,6 +83,14 @@ final class ApiClient {
     /** @param path under {@code api/v1} */
     Reply admin(String method, String path, String body) throws Exception {
         return call(method, "api/v1" + path, body, "admin", Deployments.ADMIN_PASSWORD);
+    }
+
+    /**
+     * @param path    under {@code api/v1}
+     * @param headers more request headers, as name, value, name, value...
+     */
+    Reply adminWith(String method, String path, String body, String... headers) throws Exception {
+        return call(method, "api/v1" + path, body, "admin", Deployments.ADMIN_PASSWORD, headers);
     }
 
     /** @param path under {@code api/v1} */

@@ -75,6 +75,35 @@ class ApiInputIT {
     }
 
     @Test
+    void theIdempotencyKeyHeaderIsAnAlternativeToTheBodyFieldBoundedLikeItAndRefusedWhereItCannotApply()
+            throws Exception {
+        String key = "hdr-" + java.util.UUID.randomUUID();
+        String job = "{\"type\":\"demo.echo\",\"queue\":\"input-idem\"}";
+        ApiClient.Reply first = api.adminWith("POST", "/jobs", job, "Idempotency-Key", key);
+        assertThat(first.status()).as(first.body()).isEqualTo(201);
+        String id = first.json().getString("id");
+        // The same key again, by header or by body field: the first job, not a second one.
+        ApiClient.Reply again = api.adminWith("POST", "/jobs", job, "Idempotency-Key", key);
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.json().getString("id")).isEqualTo(id);
+        assertThat(again.json().getBoolean("created")).isFalse();
+        String withBodyKey = "{\"type\":\"demo.echo\",\"queue\":\"input-idem\",\"idempotencyKey\":\"" + key + "\"}";
+        assertThat(api.admin("POST", "/jobs", withBodyKey).json().getString("id")).isEqualTo(id);
+        assertThat(api.adminWith("POST", "/jobs", withBodyKey, "Idempotency-Key", key).json().getString("id"))
+                .isEqualTo(id);
+
+        long before = api.jobCount();
+        api.adminWith("POST", "/jobs", withBodyKey, "Idempotency-Key", key + "-other")
+                .isError(400, "invalid_request", "Idempotency-Key");
+        api.adminWith("POST", "/jobs", job, "Idempotency-Key", "k".repeat(201))
+                .isError(400, "invalid_request", "Idempotency-Key");
+        api.adminWith("POST", "/jobs/batch", "{\"jobs\":[" + job + "]}", "Idempotency-Key", key + "-batch")
+                .isError(400, "invalid_request", "Idempotency-Key");
+        assertThat(api.jobCount()).as("refused requests wrote nothing").isEqualTo(before);
+        assertThat(api.adminWith("POST", "/jobs", job, "Idempotency-Key", "k".repeat(200)).status()).isEqualTo(201);
+    }
+
+    @Test
     void nestingIsBoundedAt64Levels() throws Exception {
         assertThat(api.admin("POST", "/jobs", nested(63)).status()).isEqualTo(201); // 64 levels with the body's object
         long before = api.jobCount();

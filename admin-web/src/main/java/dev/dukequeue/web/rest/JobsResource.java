@@ -20,10 +20,12 @@ import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import jakarta.ws.rs.Path;
@@ -77,8 +79,11 @@ public class JobsResource {
                     example = "{\"error\":\"queue_full\",\"field\":\"queue\",\"message\":\"queue 'billing' is"
                             + " full: 5000 jobs waiting, limit 5000; retry in 5 s\"}"))
     @APIResponse(ref = "Unavailable")
-    public Response submit(String body) {
-        JobRequest request = JobRequestJson.read(JobRequestJson.parseObject(body), "");
+    public Response submit(@Parameter(description = "An alternative to the body's idempotencyKey (1..200 characters);"
+            + " with both, they must be equal") @HeaderParam(JobRequestJson.IDEMPOTENCY_HEADER) String idempotencyKey,
+            String body) {
+        JobRequest request = JobRequestJson.read(
+                JobRequestJson.withIdempotencyHeader(JobRequestJson.parseObject(body), idempotencyKey), "");
         JobReceipt receipt = queue.submit(request);
         if (receipt.created()) {
             return Response.created(uri.getAbsolutePathBuilder().path(receipt.id().toString()).build())
@@ -106,7 +111,13 @@ public class JobsResource {
     @APIResponse(responseCode = "429", description = "A queue is full",
             content = @Content(mediaType = "application/json", schema = @Schema(ref = "Error")))
     @APIResponse(ref = "Unavailable")
-    public Response submitBatch(String body) {
+    public Response submitBatch(@HeaderParam(JobRequestJson.IDEMPOTENCY_HEADER) String idempotencyKey, String body) {
+        if (idempotencyKey != null) {
+            // One key cannot name many jobs: refused rather than ignored.
+            String header = JobRequestJson.IDEMPOTENCY_HEADER;
+            throw new BadRequestException("invalid_request", header, header + " is not accepted by /jobs/batch: give"
+                    + " each job its own idempotencyKey in the body");
+        }
         List<JobRequest> requests = JobRequestJson.readBatch(JobRequestJson.parseObject(body));
         if (requests.isEmpty()) {
             throw new BadRequestException("invalid_request", "jobs", "jobs must contain at least one job");

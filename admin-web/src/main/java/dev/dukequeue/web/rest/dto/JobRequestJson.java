@@ -13,6 +13,7 @@ import dev.dukequeue.QueueName;
 import dev.dukequeue.RedriveFilter;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +37,40 @@ public final class JobRequestJson {
     /** @return the body parsed as one JSON object, strictly (see {@link StrictJson}) */
     public static JsonObject parseObject(String body) {
         return StrictJson.parseObject(body);
+    }
+
+    /** The request header that may carry a single submission's idempotency key instead of its body. */
+    public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
+
+    /**
+     * The {@value #IDEMPOTENCY_HEADER} header of {@code POST /jobs}, an alternative to the body's
+     * {@code idempotencyKey} (the IETF draft's header, which HTTP clients and gateways send).
+     *
+     * @param body   the request's object, as parsed
+     * @param header the header's value, or null when the request has none
+     * @return the body, with the header's value as its {@code idempotencyKey} if it had none
+     * @throws BadRequestException naming the header: empty, over 200 characters (the key's bound), or a body whose key
+     *                             differs (which of the two was meant cannot be known)
+     */
+    public static JsonObject withIdempotencyHeader(JsonObject body, String header) {
+        if (header == null) {
+            return body;
+        }
+        if (header.isEmpty() || header.length() > 200) {
+            throw invalid(IDEMPOTENCY_HEADER, "must be 1..200 characters");
+        }
+        JsonValue inBody = body.get("idempotencyKey");
+        if (inBody instanceof JsonString s) {
+            if (!s.getString().equals(header)) {
+                throw invalid(IDEMPOTENCY_HEADER, "differs from the body's idempotencyKey; send one of them, or the same"
+                        + " key in both");
+            }
+            return body;
+        }
+        if (inBody != null && inBody != JsonValue.NULL) {
+            return body; // not a string: read() refuses it, naming idempotencyKey
+        }
+        return Jsons.JSON.createObjectBuilder(body).add("idempotencyKey", header).build();
     }
 
     /** Reads one job request; field names in errors get {@code prefix} ({@code jobs[2].} in a batch). */
