@@ -511,6 +511,7 @@ public abstract class RestApiBehaviour extends QueueBehaviour {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("title: DukeQueue").contains("api/v1/jobs/redrive")
                 .contains("api/v1/queues/{name}/max-running").contains("\"429\"").contains("queue_full")
-                .contains("scheme: basic").contains("dependency cycle");
+                .contains("scheme: basic").contains("dependency cycle")
+                .contains("name: Idempotency-Key").contains("in: header");
     }
 }
