@@ -105,28 +105,29 @@ public class JobSearch {
             jpql.append(" AND j.seq < :after");
         }
         Long afterSeq = after;
-        if (filter.state() != null) {
-            jpql.append(" ORDER BY j.seq DESC");
-            return unit.read(em -> page(em, jpql.toString(), filter, afterSeq, limit));
+        if (filter.state() == null && runningOffSequenceIndex()) {
+            return unit.read(em -> page(EveryStateListing.rows(em, filter, afterSeq, limit), limit));
         }
-        // Every state: RUNNING rows are not in the sequence index on PostgreSQL (a claim then adds one index entry
-        // less), so the page is merged from the newest non-RUNNING rows (read in index order) and the RUNNING ones (at
-        // most the workers of all nodes). Each read is its own snapshot: a job that leaves RUNNING after the first
-        // read and before the second is in neither, so the non-RUNNING rows are read again after the RUNNING ones (a
-        // job can only leave RUNNING into a non-RUNNING state); the latest read of a job wins.
-        String others = jpql + " AND j.state <> :running ORDER BY j.seq DESC";
-        String running = jpql + " AND j.state = :running ORDER BY j.seq DESC";
-        return unit.read(em -> {
-            java.util.Map<String, JobEntity> seen = new java.util.HashMap<>();
-            rows(em, others, filter, afterSeq, limit).forEach(e -> seen.put(e.id(), e));
-            em.clear(); // later reads load fresh rows instead of the instances of the first
-            rows(em, running, filter, afterSeq, limit).forEach(e -> seen.put(e.id(), e));
-            em.clear();
-            rows(em, others, filter, afterSeq, limit).forEach(e -> seen.put(e.id(), e));
-            List<JobEntity> rows = new ArrayList<>(seen.values());
-            rows.sort(java.util.Comparator.comparingLong(JobEntity::seq).reversed());
-            return page(rows, limit);
-        });
+        jpql.append(" ORDER BY j.seq DESC");
+        return unit.read(em -> page(em, jpql.toString(), filter, afterSeq, limit));
+    }
+
+    /** The dialect, read once (null until then). */
+    private volatile dev.dukequeue.engine.database.SqlDialect dialect;
+
+    /** @return true on PostgreSQL, whose sequence index leaves the RUNNING rows out (see {@link EveryStateListing}) */
+    private boolean runningOffSequenceIndex() {
+        dev.dukequeue.engine.database.SqlDialect d = dialect;
+        if (d == null) {
+            d = store.dialect();
+            dialect = d;
+        }
+        return d == dev.dukequeue.engine.database.SqlDialect.POSTGRESQL;
+    }
+
+    /** @return the LIKE pattern that finds {@code text} anywhere, its wildcards escaped (escape character: backslash) */
+    static String like(String text) {
+        return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
     }
 
     private static JobPage page(EntityManager em, String jpql, JobFilter filter, Long after, int limit) {
@@ -143,9 +144,6 @@ public class JobSearch {
     /** @return up to {@code limit + 1} rows of the query (one more than a page: whether there is a next page) */
     private static List<JobEntity> rows(EntityManager em, String jpql, JobFilter filter, Long after, int limit) {
         TypedQuery<JobEntity> q = em.createQuery(jpql, JobEntity.class);
-        if (jpql.contains(":running")) {
-            q.setParameter("running", JobState.RUNNING);
-        }
         if (filter.state() != null) {
             q.setParameter("state", filter.state());
         }
@@ -157,7 +155,7 @@ public class JobSearch {
         }
         if (filter.text() != null) {
             q.setParameter("text", filter.text());
-            q.setParameter("like", "%" + filter.text().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+            q.setParameter("like", like(filter.text()));
         }
         if (filter.createdFrom() != null) {
             q.setParameter("from", filter.createdFrom());

@@ -26,6 +26,15 @@ class H2JobStoreTest extends JobStoreContract {
         }
     }
 
+    /** The read model's listings over the store's rows on the same database. */
+    @org.junit.jupiter.api.Nested
+    class Listings extends ListingContract {
+        @Override
+        protected DataSource database() {
+            return H2;
+        }
+    }
+
     /** Releases at shutdown and their limit on the same database. */
     @org.junit.jupiter.api.Nested
     class Release extends ReleaseContract {

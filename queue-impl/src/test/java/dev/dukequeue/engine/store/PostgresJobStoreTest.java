@@ -267,6 +267,15 @@ class PostgresJobStoreTest extends JobStoreContract {
         }
     }
 
+    /** The read model's listings over the store's rows on the same database. */
+    @org.junit.jupiter.api.Nested
+    class Listings extends ListingContract {
+        @Override
+        protected DataSource database() {
+            return postgres.getPostgresDatabase();
+        }
+    }
+
     /** Releases at shutdown and their limit on the same database. */
     @org.junit.jupiter.api.Nested
     class Release extends ReleaseContract {
