@@ -35,7 +35,7 @@ async function api(method, path, body) {
         throw new Error('signed out');
     }
     const json = r.headers.get('Content-Type')?.includes('json') ? await r.json() : null;
-    if (!r.ok) throw new Error((json && json.message) || (r.status + ' ' + r.statusText));
+    if (!r.ok) throw new Error((json && (json.detail || json.message)) || (r.status + ' ' + r.statusText));
     return json;
 }
 

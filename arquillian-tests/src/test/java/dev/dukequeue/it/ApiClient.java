@@ -38,15 +38,21 @@ final class ApiClient {
         Reply isError(int expectedStatus, String error, String field) {
             String what = raw.request().method() + " " + raw.request().uri().getRawPath() + " -> " + body;
             assertThat(status).as(what).isEqualTo(expectedStatus);
-            assertThat(contentType()).as(what).startsWith("application/json");
+            // RFC 9457: application/problem+json with type, title, status and detail; error and field as extensions
+            assertThat(contentType()).as(what).startsWith("application/problem+json");
             JsonObject json = json();
             assertThat(json.getString("error")).as(what).isEqualTo(error);
+            assertThat(json.getString("type")).as(what)
+                    .isEqualTo(error.startsWith("http_") ? "about:blank" : "urn:dukequeue:problem:" + error);
+            assertThat(json.getString("title")).as(what).isNotBlank();
+            assertThat(json.getInt("status")).as(what).isEqualTo(expectedStatus);
+            assertThat(json.getString("detail")).as(what).isNotBlank();
+            assertThat(json.getString("message")).as("the v1 alias of detail: " + what).isEqualTo(json.getString("detail"));
             if (field == null) {
                 assertThat(json.get("field")).as(what).isIn(null, JsonValue.NULL);
             } else {
                 assertThat(json.getString("field", null)).as(what).isEqualTo(field);
             }
-            assertThat(json.getString("message")).as(what).isNotBlank();
             return this;
         }
     }

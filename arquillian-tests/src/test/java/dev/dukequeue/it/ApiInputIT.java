@@ -320,12 +320,12 @@ class ApiInputIT {
         assertThat(api.jobCount()).isEqualTo(before);
 
         Reply broken = api.admin("GET", "/it-broken", null).isError(500, "internal", null);
-        assertThat(broken.json().getString("message")).containsPattern("error id [0-9a-f-]{36}")
+        assertThat(broken.json().getString("detail")).containsPattern("error id [0-9a-f-]{36}")
                 .doesNotContain(BrokenResource.SECRET);
         assertThat(broken.body()).doesNotContain("at dev.dukequeue").doesNotContain("Exception");
         Reply filter = api.call("GET", "api/it-filter-broken", null, "admin", Deployments.ADMIN_PASSWORD)
                 .isError(500, "internal", null);
-        assertThat(filter.json().getString("message")).containsPattern("error id [0-9a-f-]{36}");
+        assertThat(filter.json().getString("detail")).containsPattern("error id [0-9a-f-]{36}");
         assertThat(filter.body()).doesNotContain(BrokenResource.SECRET).doesNotContain("Exception");
 
         // The challenge of a missing login stays; pages outside the API keep the container's own answers.

@@ -128,7 +128,7 @@ class ApiSecurityIT {
     private static void assertJsonError(Reply r, int status, String error) {
         assertThat(r.status()).as(r.body()).isEqualTo(status);
         assertThat(r.raw().headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
-                .startsWith("application/json"));
+                .startsWith("application/problem+json"));
         assertThat(r.json().getString("error")).isEqualTo(error);
     }
 
@@ -158,7 +158,7 @@ class ApiSecurityIT {
             Reply r = send(request("GET", "/jobs", null, auth));
             assertJsonError(r, 401, "unauthorized");
             assertThat(r.raw().headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"DukeQueue\"");
-            assertThat(r.json().getString("message")).contains("Basic");
+            assertThat(r.json().getString("detail")).contains("Basic");
         }
     }
 
@@ -276,7 +276,7 @@ class ApiSecurityIT {
                 Reply r = send(request(target[0], target[1], target[2], "Authorization", BASIC, "Content-Type", type));
                 assertJsonError(r, 415, "unsupported_media_type");
                 assertThat(r.json().getString("field")).isEqualTo("Content-Type");
-                assertThat(r.json().getString("message")).contains("application/json");
+                assertThat(r.json().getString("detail")).contains("application/json");
             }
         }
         // A body without any Content-Type is not JSON either.
@@ -322,7 +322,7 @@ class ApiSecurityIT {
         assertThat(chunked("/jobs", sized(job, MAX_BODY)).status()).as("exactly the limit, chunked").isEqualTo(201);
         Reply tooBig = basic("POST", "/jobs", sized(job, MAX_BODY + 1));
         assertJsonError(tooBig, 413, "body_too_large");
-        assertThat(tooBig.json().getString("message")).contains(String.valueOf(MAX_BODY))
+        assertThat(tooBig.json().getString("detail")).contains(String.valueOf(MAX_BODY))
                 .contains("dukequeue.http.max-body-bytes");
         assertJsonError(chunked("/jobs", sized(job, MAX_BODY + 1)), 413, "body_too_large");
         // The case: 6 MB with a tiny payload, refused on its Content-Length.
@@ -336,7 +336,7 @@ class ApiSecurityIT {
         assertThat(chunked("/jobs/batch", sized(batch, MAX_BATCH)).status()).isEqualTo(201);
         Reply batchTooBig = basic("POST", "/jobs/batch", sized(batch, MAX_BATCH + 1));
         assertJsonError(batchTooBig, 413, "body_too_large");
-        assertThat(batchTooBig.json().getString("message")).contains(String.valueOf(MAX_BATCH))
+        assertThat(batchTooBig.json().getString("detail")).contains(String.valueOf(MAX_BATCH))
                 .contains("dukequeue.http.max-batch-bytes");
         assertJsonError(chunked("/jobs/batch", sized(batch, MAX_BATCH + 1)), 413, "body_too_large");
         assertThat(jobsIn(queue)).isEqualTo(4);

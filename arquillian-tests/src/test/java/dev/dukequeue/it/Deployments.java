@@ -74,7 +74,8 @@ public final class Deployments {
             throw new IllegalStateException("the WAR under test is missing: " + war.getAbsolutePath()
                     + " (run the build through the pre-integration-test phase)");
         }
-        StringBuilder properties = new StringBuilder();
+        // The WAR's own defaults (mp.openapi.filter) first: the test's settings are added to them, not put instead.
+        StringBuilder properties = new StringBuilder(warDefaults(war)).append('\n');
         config.forEach((k, v) -> properties.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
         return ShrinkWrap.createFromZipFile(WebArchive.class, war)
                 // Client-side helpers (embedded databases, server processes) never go into the server, nor do the
@@ -84,6 +85,21 @@ public final class Deployments {
                 .addAsResource(new StringAsset(properties.toString()), "META-INF/microprofile-config.properties")
                 .addAsLibraries(jarOf(org.assertj.core.api.Assertions.class), jarOf(org.awaitility.Awaitility.class),
                         jarOf(org.hamcrest.Matcher.class));
+    }
+
+    /** @return the WAR's {@code META-INF/microprofile-config.properties}, or nothing */
+    private static String warDefaults(File war) {
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(war)) {
+            java.util.zip.ZipEntry entry = zip.getEntry("WEB-INF/classes/META-INF/microprofile-config.properties");
+            if (entry == null) {
+                return "";
+            }
+            try (java.io.InputStream in = zip.getInputStream(entry)) {
+                return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read " + war, e);
+        }
     }
 
     static File jarOf(Class<?> type) {

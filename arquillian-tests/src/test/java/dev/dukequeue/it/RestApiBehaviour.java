@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.URL;
@@ -14,7 +15,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.junit.jupiter.api.Test;
@@ -120,7 +124,7 @@ public abstract class RestApiBehaviour extends QueueBehaviour {
             Reply r = admin("POST", "/jobs", c[0]);
             assertThat(r.status()).as(c[0]).isEqualTo(400);
             assertThat(r.json().getString("field")).as(c[0]).isEqualTo(c[1]);
-            assertThat(r.json().getString("message")).as(c[0]).startsWith(c[1]);
+            assertThat(r.json().getString("detail")).as(c[0]).startsWith(c[1]);
             assertThat(r.json().getString("error")).isEqualTo("invalid_request");
         }
         Reply batch = admin("POST", "/jobs/batch", "{\"jobs\":[{\"type\":\"demo.echo\"},{\"type\":\"demo.echo\",\"priority\":9}]}");
@@ -324,7 +328,7 @@ public abstract class RestApiBehaviour extends QueueBehaviour {
                 + "{\"type\":\"demo.echo\",\"key\":\"y\",\"dependsOnKeys\":[\"x\"]}]}");
         assertThat(cycle.status()).isEqualTo(400);
         assertThat(cycle.json().getString("field")).endsWith("dependsOnKeys");
-        assertThat(cycle.json().getString("message")).contains("cycle").containsAnyOf("x -> y -> x", "y -> x -> y");
+        assertThat(cycle.json().getString("detail")).contains("cycle").containsAnyOf("x -> y -> x", "y -> x -> y");
 
         StringBuilder tooMany = new StringBuilder("{\"jobs\":[");
         for (int i = 0; i < 1001; i++) {
@@ -333,7 +337,7 @@ public abstract class RestApiBehaviour extends QueueBehaviour {
         Reply big = admin("POST", "/jobs/batch", tooMany.append("]}").toString());
         assertThat(big.status()).isEqualTo(400);
         assertThat(big.json().getString("field")).isEqualTo("jobs");
-        assertThat(big.json().getString("message")).contains("at most 1000");
+        assertThat(big.json().getString("detail")).contains("at most 1000");
 
         Reply badFrom = admin("GET", "/jobs?from=yesterday", null);
         assertThat(badFrom.status()).isEqualTo(400);
@@ -513,5 +517,58 @@ public abstract class RestApiBehaviour extends QueueBehaviour {
                 .contains("api/v1/queues/{name}/max-running").contains("\"429\"").contains("queue_full")
                 .contains("scheme: basic").contains("dependency cycle")
                 .contains("name: Idempotency-Key").contains("in: header");
+    }
+
+    /**
+     * RFC 9457 in the OpenAPI document: every 4xx and 5xx answer of every operation (its own or a shared component)
+     * has an application/problem+json body of the Problem schema, and every operation lists 401, 500 and 503 (403 when
+     * it changes state). Read from the JSON form of the document the server serves, resolving the references.
+     */
+    @Test
+    @RunAsClient
+    void everyErrorOfEveryOperationIsAProblemInTheOpenApiDocument() throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base.getProtocol() + "://" + base.getHost()
+                + ":" + base.getPort() + "/openapi")).header("Accept", "application/json").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonObject doc = Json.createReader(new java.io.StringReader(r.body())).readObject();
+        JsonObject problem = doc.getJsonObject("components").getJsonObject("schemas").getJsonObject("Problem");
+        assertThat(problem.getJsonObject("properties").keySet()).contains("type", "title", "status", "detail", "error",
+                "field");
+        JsonObject shared = doc.getJsonObject("components").getJsonObject("responses");
+        int errors = 0;
+        List<String> operations = new ArrayList<>();
+        for (Map.Entry<String, JsonValue> path : doc.getJsonObject("paths").entrySet()) {
+            if (!path.getKey().contains("api/v1")) {
+                continue;
+            }
+            for (Map.Entry<String, JsonValue> op : path.getValue().asJsonObject().entrySet()) {
+                String what = op.getKey().toUpperCase(java.util.Locale.ROOT) + " " + path.getKey();
+                operations.add(what);
+                JsonObject responses = op.getValue().asJsonObject().getJsonObject("responses");
+                assertThat(responses.keySet()).as(what).contains("401", "500", "503");
+                if (!op.getKey().equals("get")) {
+                    assertThat(responses.keySet()).as(what).contains("403");
+                }
+                for (Map.Entry<String, JsonValue> answer : responses.entrySet()) {
+                    if (!answer.getKey().startsWith("4") && !answer.getKey().startsWith("5")) {
+                        continue;
+                    }
+                    JsonObject response = answer.getValue().asJsonObject();
+                    if (response.containsKey("$ref")) {
+                        String ref = response.getString("$ref");
+                        response = shared.getJsonObject(ref.substring(ref.lastIndexOf('/') + 1));
+                    }
+                    JsonObject content = response.getJsonObject("content");
+                    assertThat(content.keySet()).as(what + " " + answer.getKey()).containsExactly("application/problem+json");
+                    assertThat(content.getJsonObject("application/problem+json").getJsonObject("schema")
+                            .getString("$ref")).as(what + " " + answer.getKey()).isEqualTo("#/components/schemas/Problem");
+                    errors++;
+                }
+            }
+        }
+        assertThat(operations).as("the operations read").hasSizeGreaterThan(15)
+                .anySatisfy(o -> assertThat(o).startsWith("POST ").endsWith("api/v1/jobs"));
+        assertThat(errors).as("error answers checked (78 when written)").isGreaterThan(60);
     }
 }

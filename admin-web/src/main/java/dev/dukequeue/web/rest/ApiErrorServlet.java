@@ -1,6 +1,6 @@
 package dev.dukequeue.web.rest;
 
-import dev.dukequeue.web.rest.dto.JobJson;
+import dev.dukequeue.web.rest.dto.Problem;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -12,8 +12,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The error page of the web application (web.xml's {@code <error-page>} entries): answers the container's own errors
- * (a 403 of a security constraint, a 404 outside JAX-RS, an exception thrown by a filter) with the API's JSON
- * {error, field, message} for a request under {@code /api/}, and a short plain text page elsewhere. Generic: the
+ * (a 403 of a security constraint, a 404 outside JAX-RS, an exception thrown by a filter) with the API's RFC 9457
+ * problem ({@link Problem}) for a request under {@code /api/}, and a short plain text page elsewhere. Generic: the
  * status is kept, {@code error} is {@code http_<status>}, the message is the one given to {@code sendError} (or the
  * status's reason); an exception is logged with an error id the answer quotes. Headers set before the error (such as
  * a {@code WWW-Authenticate} challenge) are left as they are.
@@ -49,9 +49,8 @@ public class ApiErrorServlet extends HttpServlet {
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
         boolean api = uri != null && uri.startsWith(request.getContextPath() + "/api/");
         if (api) {
-            response.setContentType("application/json");
-            response.getWriter().write(JobJson.error(failure != null ? "internal" : "http_" + status, null, message)
-                    .toString());
+            response.setContentType(Problem.MEDIA_TYPE);
+            response.getWriter().write(Problem.text(status, failure != null ? "internal" : "http_" + status, null, message));
         } else {
             response.setContentType("text/plain");
             response.getWriter().write(status + " " + reason + "\n");

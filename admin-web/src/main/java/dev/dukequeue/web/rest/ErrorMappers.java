@@ -6,16 +6,15 @@ import dev.dukequeue.JobNotFoundException;
 import dev.dukequeue.JobQueueException;
 import dev.dukequeue.PayloadTooLargeException;
 import dev.dukequeue.web.rest.dto.BadRequestException;
-import dev.dukequeue.web.rest.dto.JobJson;
+import dev.dukequeue.web.rest.dto.Problem;
 import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** Maps every failure to a status code and a JSON body {error, field, message}; never an HTML error page. */
+/** Maps every failure to a status code and an RFC 9457 problem ({@link Problem}); never an HTML error page. */
 public final class ErrorMappers {
 
     private static final Logger LOG = Logger.getLogger(ErrorMappers.class.getName());
@@ -24,8 +23,8 @@ public final class ErrorMappers {
     }
 
     static Response json(Response.Status status, String error, String field, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(JobJson.error(error, field, message)).build();
+        return Response.status(status).type(Problem.MEDIA_TYPE)
+                .entity(Problem.text(status.getStatusCode(), error, field, message)).build();
     }
 
     @Provider
@@ -69,8 +68,7 @@ public final class ErrorMappers {
         @Override
         public Response toResponse(dev.dukequeue.QueueFullException e) {
             return Response.status(429).header("Retry-After", Math.max(1, e.retryAfter().toSeconds()))
-                    .type(MediaType.APPLICATION_JSON_TYPE)
-                    .entity(JobJson.error("queue_full", "queue", e.getMessage())).build();
+                    .type(Problem.MEDIA_TYPE).entity(Problem.text(429, "queue_full", "queue", e.getMessage())).build();
         }
     }
 
@@ -81,8 +79,7 @@ public final class ErrorMappers {
         public Response toResponse(dev.dukequeue.QueueUnavailableException e) {
             return Response.status(Response.Status.SERVICE_UNAVAILABLE)
                     .header("Retry-After", Math.max(1, e.retryAfter().toSeconds()))
-                    .type(MediaType.APPLICATION_JSON_TYPE)
-                    .entity(JobJson.error("unavailable", null, e.getMessage())).build();
+                    .type(Problem.MEDIA_TYPE).entity(Problem.text(503, "unavailable", null, e.getMessage())).build();
         }
     }
 
@@ -93,8 +90,8 @@ public final class ErrorMappers {
         public Response toResponse(JobQueueException e) {
             LOG.log(Level.WARNING, "request failed in the engine: " + e.getMessage(), e);
             return Response.status(Response.Status.SERVICE_UNAVAILABLE).header("Retry-After", "5")
-                    .type(MediaType.APPLICATION_JSON_TYPE)
-                    .entity(JobJson.error("unavailable", null, "the job store is unavailable: " + e.getMessage()))
+                    .type(Problem.MEDIA_TYPE)
+                    .entity(Problem.text(503, "unavailable", null, "the job store is unavailable: " + e.getMessage()))
                     .build();
         }
     }
@@ -106,8 +103,8 @@ public final class ErrorMappers {
         public Response toResponse(jakarta.transaction.TransactionalException e) {
             LOG.log(Level.WARNING, "transaction failed: " + e.getMessage(), e);
             return Response.status(Response.Status.SERVICE_UNAVAILABLE).header("Retry-After", "5")
-                    .type(MediaType.APPLICATION_JSON_TYPE)
-                    .entity(JobJson.error("unavailable", null, "the transaction failed; nothing was written")).build();
+                    .type(Problem.MEDIA_TYPE)
+                    .entity(Problem.text(503, "unavailable", null, "the transaction failed; nothing was written")).build();
         }
     }
 
@@ -124,8 +121,9 @@ public final class ErrorMappers {
             String message = serverError
                     ? InternalErrors.message(InternalErrors.record(e, "a JAX-RS request (" + status.getStatusCode() + ")"))
                     : status.getReasonPhrase();
-            return Response.fromResponse(e.getResponse()).type(MediaType.APPLICATION_JSON_TYPE)
-                    .entity(JobJson.error(serverError ? "internal" : "http_" + status.getStatusCode(), null, message))
+            return Response.fromResponse(e.getResponse()).type(Problem.MEDIA_TYPE)
+                    .entity(Problem.text(status.getStatusCode(), serverError ? "internal" : "http_" + status.getStatusCode(),
+                            null, message))
                     .build();
         }
     }

@@ -14,6 +14,7 @@ import dev.dukequeue.engine.read.JobFilter;
 import dev.dukequeue.engine.read.JobSearch;
 import dev.dukequeue.web.rest.dto.BadRequestException;
 import dev.dukequeue.web.rest.dto.JobJson;
+import dev.dukequeue.web.rest.dto.Problem;
 import dev.dukequeue.web.rest.dto.JobRequestJson;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -73,11 +74,12 @@ public class JobsResource {
     @APIResponse(responseCode = "200", description = "The idempotency key matched a job: that job, with created false")
     @APIResponse(ref = "BadRequest")
     @APIResponse(responseCode = "413", description = "The payload is larger than dukequeue.payload.max.bytes",
-            content = @Content(mediaType = "application/json", schema = @Schema(ref = "Error")))
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     @APIResponse(responseCode = "429", description = "The queue holds as many waiting jobs as it may; retry after"
-            + " Retry-After", content = @Content(mediaType = "application/json", schema = @Schema(ref = "Error"),
-                    example = "{\"error\":\"queue_full\",\"field\":\"queue\",\"message\":\"queue 'billing' is"
-                            + " full: 5000 jobs waiting, limit 5000; retry in 5 s\"}"))
+            + " Retry-After", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem"),
+                    example = "{\"type\":\"urn:dukequeue:problem:queue_full\",\"title\":\"Too Many Requests\","
+                            + "\"status\":429,\"detail\":\"queue 'billing' is full: 5000 jobs waiting, limit 5000;"
+                            + " retry in 5 s\",\"error\":\"queue_full\",\"field\":\"queue\",\"message\":\"...\"}"))
     @APIResponse(ref = "Unavailable")
     public Response submit(@Parameter(description = "An alternative to the body's idempotencyKey (1..200 characters);"
             + " with both, they must be equal") @HeaderParam(JobRequestJson.IDEMPOTENCY_HEADER) String idempotencyKey,
@@ -109,7 +111,7 @@ public class JobsResource {
                     + "\"created\":true}]}"))
     @APIResponse(ref = "BadRequest")
     @APIResponse(responseCode = "429", description = "A queue is full",
-            content = @Content(mediaType = "application/json", schema = @Schema(ref = "Error")))
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     @APIResponse(ref = "Unavailable")
     public Response submitBatch(@HeaderParam(JobRequestJson.IDEMPOTENCY_HEADER) String idempotencyKey, String body) {
         if (idempotencyKey != null) {

@@ -442,7 +442,7 @@ class CrashOnlyIT {
         assertThat(refused.statusCode()).isEqualTo(503);
         assertThat(refused.headers().firstValue("Retry-After")).isPresent();
         assertThat(json(refused).getString("error")).isEqualTo("unavailable");
-        assertThat(json(refused).getString("message")).contains("nothing was written");
+        assertThat(json(refused).getString("detail")).contains("nothing was written");
         assertThat(node.health("ready").body()).contains("circuit open since").contains("database failing");
         assertThat(node.health("live").statusCode()).isEqualTo(200);
         assertThat(node.metric("dukequeue_database_circuit_open")).isEqualTo(1);

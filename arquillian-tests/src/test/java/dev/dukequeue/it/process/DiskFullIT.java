@@ -191,10 +191,10 @@ class DiskFullIT {
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
         assertThat(refused.headers().firstValue("Retry-After")).isPresent();
         assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(t ->
-                assertThat(t).startsWith("application/json"));
+                assertThat(t).startsWith("application/problem+json"));
         JsonObject error = json(refused);
         assertThat(error.getString("error")).isEqualTo("unavailable");
-        assertThat(error.getString("message")).as("the database's own reason").contains("No space left on device");
+        assertThat(error.getString("detail")).as("the database's own reason").contains("No space left on device");
         assertThat(refused.body().length()).as("the answer quotes no statement or payload").isLessThan(2000);
         assertThat(count("SELECT COUNT(*) FROM dq_job WHERE queue = '" + refusedQueue + "'"))
                 .as("nothing of the refused batch was written").isZero();

@@ -131,13 +131,6 @@ public final class JobJson {
         return b.build();
     }
 
-    public static JsonObject error(String error, String field, String message) {
-        JsonObjectBuilder b = Jsons.JSON.createObjectBuilder().add("error", error);
-        text(b, "field", field);
-        b.add("message", message == null ? "" : message);
-        return b.build();
-    }
-
     private static JsonValue json(String text) {
         try (JsonReader reader = Jsons.JSON.createReader(new StringReader(text))) {
             return reader.readValue();
