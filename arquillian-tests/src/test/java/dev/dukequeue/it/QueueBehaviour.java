@@ -51,7 +51,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * method runs in the server (JTA, CDI, EJB timers and managed threads are the container's own).
  */
 @ExtendWith(ArquillianExtension.class)
-public abstract class QueueBehaviour {
+public abstract class QueueBehaviour extends JobEndedBehaviour {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 

@@ -76,6 +76,10 @@ public class Dispatcher {
     @Resource
     ManagedThreadFactory threadFactory;
 
+    /** Tells the application that jobs ended (CDI); a hand-built engine tells nobody. */
+    @Inject
+    dev.dukequeue.engine.observe.JobEndings endings = dev.dukequeue.engine.observe.JobEndings.none();
+
     @Resource(lookup = "java:app/jdbc/dukequeue")
     javax.sql.DataSource dataSource;
 
@@ -161,7 +165,7 @@ public class Dispatcher {
         String owner = node.owner();
         recorder = new OutcomeRecorder(store, database, metrics, config,
                 OutcomePolicy.withJitter(config.backoffBase(), config.backoffMax()), owner, slots, scheduler,
-                () -> started);
+                () -> started, endings);
         completions = new CompletionWriter(database, local, direct, recorder, slots, Math.max(64, 4 * config.workers()),
                 () -> started);
         Executions running = new Executions(registry, type -> !draining.contains(type) && registry.runs(type), slots,

@@ -1,5 +1,8 @@
 package dev.dukequeue.engine.dispatch;
 
+import dev.dukequeue.engine.observe.JobEndings;
+import dev.dukequeue.engine.job.JobTransitions;
+import dev.dukequeue.JobState;
 import dev.dukequeue.ErrorCategory;
 import dev.dukequeue.StopReason;
 import dev.dukequeue.engine.config.EngineConfig;
@@ -46,6 +49,7 @@ final class OutcomeRecorder {
     private final WorkerSlots slots;
     private final ScheduledExecutorService scheduler;
     private final BooleanSupplier started;
+    private final JobEndings endings;
     /** Jobs given back without charging their attempt (the drain reports its share). */
     private final AtomicInteger releases = new AtomicInteger();
     /** The same, per job type (a drain of some types reports theirs). */
@@ -57,8 +61,9 @@ final class OutcomeRecorder {
      */
     OutcomeRecorder(JdbcJobStore store, DatabaseGuard database, EngineMetrics metrics, EngineConfig config,
             OutcomePolicy policy, String owner, WorkerSlots slots, ScheduledExecutorService scheduler,
-            BooleanSupplier started) {
+            BooleanSupplier started, JobEndings endings) {
         this.store = store;
+        this.endings = endings;
         this.database = database;
         this.metrics = metrics;
         this.config = config;
@@ -105,6 +110,7 @@ final class OutcomeRecorder {
             if (written) {
                 metrics.executed(job.queue(), execution.elapsed());
                 metrics.failed(job.queue(), decision.category(), decision.retried(), decision.exhausted());
+                ended(execution, JobTransitions.target(JobState.RUNNING, event), failure);
             } else {
                 LOG.warning(() -> execution + ": timeout refused, the lease was lost first");
             }
@@ -137,6 +143,7 @@ final class OutcomeRecorder {
     void completed(Execution execution) {
         metrics.executed(execution.job.queue(), execution.elapsed());
         metrics.completed(execution.job.queue());
+        ended(execution, JobState.COMPLETED, null);
         if (!LOG.isLoggable(Level.FINE)) {
             return; // the common case: no fields map per job
         }
@@ -149,6 +156,13 @@ final class OutcomeRecorder {
     static void completionRefused(Execution execution) {
         LOG.warning(() -> execution + ": completion refused, the lease was lost first (rescued, cancelled or "
                 + "taken over); the result is discarded");
+    }
+
+    /** Tells the application when the written outcome ended the job (a retry does not). */
+    private void ended(Execution execution, JobState state, Failure failure) {
+        ClaimedJob job = execution.job;
+        endings.ended(execution.jobId(), job.type(), job.queue(), state, job.attempt(), owner,
+                failure == null ? null : failure.category(), failure == null ? null : failure.message());
     }
 
     private void record(Execution execution, String what, BooleanSupplier write) {
@@ -224,6 +238,7 @@ final class OutcomeRecorder {
             if (corrupt) {
                 metrics.corrupt(job.queue());
             }
+            ended(execution, JobTransitions.target(JobState.RUNNING, event), failure);
         } else {
             LOG.warning(() -> execution + ": failure refused, the lease was lost first; discarded");
         }
@@ -253,6 +268,10 @@ final class OutcomeRecorder {
                                 : "retried after a backoff") + "): " + reason, null);
                 metrics.executed(job.queue(), execution.elapsed());
                 metrics.failed(job.queue(), ErrorCategory.SYSTEM, !dead, dead);
+                if (dead) {
+                    endings.ended(execution.jobId(), job.type(), job.queue(), JobState.DEAD_LETTER, job.attempt(),
+                            owner, ErrorCategory.SYSTEM, reason);
+                }
             }
             case LEASE_LOST -> LOG.warning(() -> execution + ": release refused, the lease was lost first; nothing to"
                     + " give back");

@@ -50,6 +50,14 @@ public class JobRescuer {
     @Inject
     EngineMetrics metrics;
 
+    /** Tells the application that jobs ended (CDI); a hand-built engine tells nobody. */
+    @Inject
+    dev.dukequeue.engine.observe.JobEndings endings = dev.dukequeue.engine.observe.JobEndings.none();
+
+    /** This node, which writes the rescues (null in a hand-built engine, which tells nobody of them). */
+    @Inject
+    dev.dukequeue.engine.node.NodeIdentity node;
+
     /** For the container. */
     public JobRescuer() {
     }
@@ -87,6 +95,9 @@ public class JobRescuer {
                 for (RescuedJob r : batch) {
                     metrics.failed(r.queue(), ErrorCategory.SYSTEM, r.newState() == JobState.SCHEDULED,
                             r.newState() == JobState.DEAD_LETTER);
+                    endings.ended(r.id(), r.type(), r.queue(), r.newState(), r.attempt(),
+                            node == null ? r.lostOwner() : node.owner(),
+                            ErrorCategory.SYSTEM, r.message());
                     JobLog.log(LOG, r.poisoned() ? Level.SEVERE : Level.WARNING,
                             JobLog.fields(r.id(), null, r.queue(), r.lostOwner(),
                                     r.newState() == JobState.SCHEDULED ? "RESCUE" : "RESCUE_EXHAUSTED", null),

@@ -45,6 +45,10 @@ public class StartupRecovery {
     @Inject
     EngineMetrics metrics;
 
+    /** Tells the application that jobs ended (CDI); a hand-built engine tells nobody. */
+    @Inject
+    dev.dukequeue.engine.observe.JobEndings endings = dev.dukequeue.engine.observe.JobEndings.none();
+
     /** For CDI. */
     public StartupRecovery() {
     }
@@ -74,6 +78,8 @@ public class StartupRecovery {
                         () -> "job " + r.id() + ": RUNNING -> " + r.newState() + " (start-up recovery: node "
                                 + r.lostOwner() + " died while running it"
                                 + (r.poisoned() ? "; poison pill, dead-lettered" : "") + ")", null);
+                endings.ended(r.id(), r.type(), r.queue(), r.newState(), r.attempt(), node.owner(),
+                        dev.dukequeue.ErrorCategory.SYSTEM, r.message());
             }
             total += batch.size();
         } while (batch.size() == RECOVERY_BATCH);

@@ -248,8 +248,8 @@ final class JobSql {
         saveCheckpoint = "UPDATE dq_job SET checkpoint_data = ?, checkpoint_at = " + now + ", updated_at = " + now + FENCE;
         saveProgress = "UPDATE dq_job SET progress_percent = ?, progress_message = ?, updated_at = " + now + FENCE;
 
-        String leasedColumns = "SELECT id, lease_owner, lease_token, run_count, attempt, max_attempts, lease_losses, queue"
-                + " FROM dq_job";
+        String leasedColumns = "SELECT id, lease_owner, lease_token, run_count, attempt, max_attempts, lease_losses, queue,"
+                + " type FROM dq_job";
         selectExpiredLeases = leasedColumns + " WHERE state = 'RUNNING' AND lease_expires_at < " + now
                 + " ORDER BY lease_expires_at LIMIT ? FOR UPDATE SKIP LOCKED";
         selectEarlierIncarnationLeases = leasedColumns + " WHERE state = 'RUNNING' AND LEFT(lease_owner, ?) = ?"

@@ -79,7 +79,7 @@ final class Leases {
     }
 
     private record LostLease(JobId id, String owner, String token, int runNo, int attempt, int maxAttempts, int losses,
-            String queue) {
+            String queue, String type) {
     }
 
     private static List<LostLease> lockedLeases(PreparedStatement ps) throws SQLException {
@@ -87,7 +87,7 @@ final class Leases {
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 rows.add(new LostLease(JobId.parse(rs.getString(1)), rs.getString(2), rs.getString(3), rs.getInt(4),
-                        rs.getInt(5), rs.getInt(6), rs.getInt(7), rs.getString(8)));
+                        rs.getInt(5), rs.getInt(6), rs.getInt(7), rs.getString(8), rs.getString(9)));
             }
         }
         return rows;
@@ -116,7 +116,8 @@ final class Leases {
             // We hold the row lock, so the fence cannot fail here; checking it keeps the rule uniform.
             if (Outcomes.leaveRunning(c, q, e.id(), e.owner(), e.token(), e.runNo(), event, failure,
                     backoffMs.applyAsLong(e.attempt()))) {
-                rescued.add(new RescuedJob(e.id(), e.owner(), JobTransitions.targetOf(event), poisoned, e.queue()));
+                rescued.add(new RescuedJob(e.id(), e.owner(), JobTransitions.targetOf(event), poisoned, e.queue(),
+                        e.type(), e.attempt(), message));
             }
         }
         return rescued;

@@ -6,6 +6,7 @@ import dev.dukequeue.JobNotFoundException;
 import dev.dukequeue.JobQueue;
 import dev.dukequeue.JobReceipt;
 import dev.dukequeue.JobRequest;
+import dev.dukequeue.JobState;
 import dev.dukequeue.JobView;
 import dev.dukequeue.engine.read.JobSearch;
 import dev.dukequeue.engine.dispatch.Dispatcher;
@@ -77,6 +78,14 @@ public class DefaultJobQueue implements JobQueue {
 
     @Resource
     TransactionSynchronizationRegistry transactions;
+
+    /** Tells the application that jobs ended (CDI); a hand-built engine tells nobody. */
+    @Inject
+    dev.dukequeue.engine.observe.JobEndings endings = dev.dukequeue.engine.observe.JobEndings.none();
+
+    /** This node, named in the events of the cancels it writes (null in a hand-built engine). */
+    @Inject
+    dev.dukequeue.engine.node.NodeIdentity node;
 
     /** Nothing under CDI (the interceptor demarcates); the hand-built host's local or joined transactions. */
     private TransactionBoundary boundary = TransactionBoundary.CONTAINER;
@@ -293,6 +302,9 @@ public class DefaultJobQueue implements JobQueue {
         dispatcher.cancelled(id);
         JobView view = search().find(id).orElseThrow(() -> new JobNotFoundException(id));
         metrics.cancelled(view.queue());
+        // Committed in its own transaction (whatever the caller's does): told now.
+        endings.ended(id, view.type(), view.queue(), JobState.CANCELLED, view.attempt(),
+                node == null ? null : node.owner(), null, null);
         return view;
     }
 
