@@ -24,7 +24,9 @@ import java.util.stream.Stream;
  *       deletes; here there is one per node, deleted before each start (a reused root directory would also redeploy
  *       the application stored there by the previous start). One data directory belongs to one node. With it the
  *       JVM's {@code java.io.tmpdir} becomes {@code <runtime dir>/java-tmp}, so that nothing a start leaves is kept;</li>
- *   <li>{@code --disablephonehome}: Payara's phone-home (a periodic call to Payara's servers) stays off.</li>
+ *   <li>{@code --disablephonehome}: Payara's phone-home (a periodic call to Payara's servers) stays off;</li>
+ *   <li>{@code --logproperties <data dir>/logging-json.properties} with {@code dukequeue.log.format=json}
+ *       ({@code DUKEQUEUE_LOG_FORMAT}), unless it names its own: Payara's JSON formatter ({@link JsonLogging}).</li>
  * </ul>
  * The data directory is {@code dukequeue.data.dir} ({@code DUKEQUEUE_DATA_DIR}), default {@code ./data}, as for the
  * engine. Plain JDK code: it runs before any Payara class is loaded and is not part of the web application.
@@ -47,6 +49,12 @@ public final class Launcher {
             System.err.println("dukequeue: " + e.getMessage());
             System.exit(2);
             return;
+        }
+        int logging = command.indexOf("--logproperties");
+        if (logging >= 0 && !hasOption(List.of(args), "--logproperties")) {
+            Path file = Path.of(command.get(logging + 1));
+            createOwnerOnly(file.getParent());
+            JsonLogging.write(file);
         }
         int root = command.indexOf("--rootdir");
         if (root >= 0 && !hasOption(List.of(args), "--rootdir")) {
@@ -71,7 +79,8 @@ public final class Launcher {
      * @param env         the environment ({@code DUKEQUEUE_PORT}, {@code DUKEQUEUE_DATA_DIR})
      * @param properties  the system properties ({@code dukequeue.data.dir} wins over the environment)
      * @return the command line for Payara Micro: DukeQueue's defaults first, then {@code args} unchanged
-     * @throws IllegalArgumentException if {@code DUKEQUEUE_PORT} is not a port number
+     * @throws IllegalArgumentException if {@code DUKEQUEUE_PORT} is not a port number, or the log format is neither
+     *                                  text nor json
      */
     public static List<String> arguments(List<String> args, Map<String, String> env, java.util.Properties properties) {
         List<String> out = new ArrayList<>();
@@ -80,14 +89,18 @@ public final class Launcher {
             out.add("--port");
             out.add(Integer.toString(port(port.trim())));
         }
+        String data = properties.getProperty("dukequeue.data.dir");
+        if (data == null || data.isBlank()) {
+            data = env.getOrDefault("DUKEQUEUE_DATA_DIR", "");
+        }
+        Path dir = Path.of(data.isBlank() ? "data" : data).toAbsolutePath().normalize();
         if (!hasOption(args, "--rootdir")) {
-            String data = properties.getProperty("dukequeue.data.dir");
-            if (data == null || data.isBlank()) {
-                data = env.getOrDefault("DUKEQUEUE_DATA_DIR", "");
-            }
-            Path dir = Path.of(data.isBlank() ? "data" : data).toAbsolutePath().normalize();
             out.add("--rootdir");
             out.add(dir.resolve(RUNTIME_DIR).toString());
+        }
+        if (JsonLogging.wanted(env, properties) && !hasOption(args, "--logproperties")) {
+            out.add("--logproperties");
+            out.add(dir.resolve(JsonLogging.FILE).toString());
         }
         if (!hasOption(args, "--disablephonehome")) {
             out.add("--disablephonehome");

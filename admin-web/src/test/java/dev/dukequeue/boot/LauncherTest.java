@@ -63,4 +63,44 @@ class LauncherTest {
         Launcher.createOwnerOnly(open);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(open))).isEqualTo("rwxr-xr-x");
     }
+
+    @Test
+    void jsonLogsGivePayaraMicroItsOwnLoggingConfigurationWithItsJsonFormatterUnlessTheCommandLineNamesOne() {
+        java.util.Properties json = new java.util.Properties();
+        json.setProperty("dukequeue.log.format", "json");
+        json.setProperty("dukequeue.data.dir", "/srv/dq");
+        assertThat(Launcher.arguments(List.of(), Map.of(), json)).containsSubsequence("--logproperties",
+                "/srv/dq/logging-json.properties");
+        assertThat(Launcher.arguments(List.of(), Map.of("DUKEQUEUE_LOG_FORMAT", "JSON"), NONE))
+                .contains("--logproperties");
+        assertThat(Launcher.arguments(List.of("--logProperties", "/etc/mine.properties"),
+                Map.of("DUKEQUEUE_LOG_FORMAT", "json"), NONE)).containsOnlyOnce("/etc/mine.properties")
+                .doesNotContain("--logproperties");
+        assertThat(Launcher.arguments(List.of(), Map.of("DUKEQUEUE_LOG_FORMAT", "text"), NONE))
+                .doesNotContain("--logproperties");
+        assertThatThrownBy(() -> Launcher.arguments(List.of(), Map.of("DUKEQUEUE_LOG_FORMAT", "xml"), NONE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("DUKEQUEUE_LOG_FORMAT")
+                .hasMessageContaining("text or json");
+    }
+
+    @Test
+    void theJsonConfigurationIsPayaraMicrosOwnWithEveryFormatterReplaced(@TempDir Path tmp) throws Exception {
+        String micro = "handlers=java.util.logging.ConsoleHandler\n"
+                + "java.util.logging.ConsoleHandler.formatter=com.sun.enterprise.server.logging.ODLLogFormatter\n"
+                + "# a.formatter=kept as a comment\n"
+                + "com.sun.enterprise.server.logging.GFFileHandler.formatter=x.Y\n.level=INFO\n";
+        String json = JsonLogging.withJsonFormatter(micro);
+        assertThat(json).contains("handlers=java.util.logging.ConsoleHandler\n", ".level=INFO\n",
+                "# a.formatter=kept as a comment\n",
+                "java.util.logging.ConsoleHandler.formatter=" + JsonLogging.FORMATTER + "\n",
+                "com.sun.enterprise.server.logging.GFFileHandler.formatter=" + JsonLogging.FORMATTER + "\n")
+                .doesNotContain("ODLLogFormatter", "x.Y");
+        assertThat(JsonLogging.withJsonFormatter("handlers=java.util.logging.ConsoleHandler\n"))
+                .as("a configuration without a console formatter gets one")
+                .contains("java.util.logging.ConsoleHandler.formatter=" + JsonLogging.FORMATTER);
+        Path file = tmp.resolve("logging.properties");
+        JsonLogging.write(file);
+        assertThat(java.nio.file.Files.readString(file)).contains("handlers=")
+                .contains("java.util.logging.ConsoleHandler.formatter=" + JsonLogging.FORMATTER);
+    }
 }

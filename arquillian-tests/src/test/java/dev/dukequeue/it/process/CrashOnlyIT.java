@@ -358,8 +358,13 @@ class CrashOnlyIT {
             assertThat(e.getString("transition")).isEqualTo("RESCUE_EXHAUSTED");
             assertThat(e.getString("node")).startsWith("poison#");
             assertThat(e.getString("queue")).isEqualTo("default");
-            assertThat(e.getString("level")).isEqualTo("SEVERE");
+            // Written by Payara's own JSON formatter (the launcher's --logproperties), not by the application.
+            assertThat(e.getString("Level")).isEqualTo("SEVERE");
+            assertThat(e.getString("LoggerName")).isEqualTo("dev.dukequeue.engine.lease.StartupRecovery");
+            assertThat(e.getString("LogMessage")).contains("RUNNING -> DEAD_LETTER");
         });
+        assertThat(node.log().lines().filter(l -> l.contains("Payara Micro") && l.contains("ready")))
+                .as("Payara's own lines are JSON too").isNotEmpty().allSatisfy(l -> assertThat(l).startsWith("{"));
         System.out.println("poison pill: dead-lettered after " + crashes + " crashes: " + reason);
     }
 

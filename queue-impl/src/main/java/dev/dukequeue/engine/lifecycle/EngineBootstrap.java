@@ -105,7 +105,7 @@ public class EngineBootstrap {
         try {
             config.workers(); // touching the bean validates every setting
             if (config.jsonLogs()) {
-                dev.dukequeue.engine.observe.JsonLogFormatter.install();
+                dev.dukequeue.engine.observe.JobLog.checkJsonFormatter();
             }
             node.owner();
             ConfiguredDataSource.checkSettings();

@@ -8,13 +8,37 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * Job event log lines with their fields attached: the human-readable message stays as it was, and
- * {@link JsonLogFormatter} (with {@code dukequeue.log.format=json}) writes the fields as JSON members, so every job
- * event line carries {@code jobId}, {@code type}, {@code queue}, {@code node}, {@code transition} and {@code attempt}.
+ * Job event log lines with their fields attached (a {@code Map} as the record's only parameter): the human-readable
+ * message stays as it was, and Payara's JSON formatter ({@value #PAYARA_JSON_FORMATTER}) writes each entry as a member
+ * of its own, so every job event line carries {@code jobId}, {@code type}, {@code queue}, {@code node},
+ * {@code transition} and {@code attempt}. The engine never sets a formatter: the log format is the server's (the
+ * runnable jar's launcher configures Payara's JSON formatter with {@code dukequeue.log.format=json}).
  */
 public final class JobLog {
 
+    /** The platform's JSON formatter, which writes a record's Map parameter as members. */
+    public static final String PAYARA_JSON_FORMATTER = "fish.payara.enterprise.server.logging.JSONLogFormatter";
+
     private JobLog() {
+    }
+
+    /**
+     * With {@code dukequeue.log.format=json}: warns, once at start-up, when no handler of the root logger writes JSON
+     * (a WAR or EAR on a server whose log format is its own: the engine does not change the server's logging, which
+     * would reformat every application's lines).
+     */
+    public static void checkJsonFormatter() {
+        for (java.util.logging.Handler h : Logger.getLogger("").getHandlers()) {
+            java.util.logging.Formatter f = h.getFormatter();
+            if (f != null && f.getClass().getName().toLowerCase(java.util.Locale.ROOT).contains("json")) {
+                return;
+            }
+        }
+        Logger.getLogger(JobLog.class.getName()).warning(() -> "dukequeue.log.format=json, but the server's log"
+                + " handlers do not write JSON: the log format is the server's. Payara Server: asadmin"
+                + " set-log-file-format " + PAYARA_JSON_FORMATTER + " (and set-log-attributes"
+                + " java.util.logging.ConsoleHandler.formatter=" + PAYARA_JSON_FORMATTER + "); Payara Micro:"
+                + " --logproperties with that formatter (the runnable jar does it itself)");
     }
 
     /** The fields of one job event; null values are left out. */
