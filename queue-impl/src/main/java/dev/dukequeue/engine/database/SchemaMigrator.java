@@ -33,7 +33,7 @@ public final class SchemaMigrator {
     /** Every migration, in order. A new one is appended here and added for each dialect. */
     public static final List<String> MIGRATIONS = List.of("V1__jobs.sql", "V2__lease_losses.sql", "V3__queues.sql", "V4__flow_control.sql",
             "V5__checkpoints.sql", "V6__cluster.sql", "V7__lean_indexes.sql", "V8__claim_indexes.sql",
-            "V9__attempt_history.sql", "V10__running_off_seq_index.sql", "V11__release_count.sql");
+            "V9__attempt_history.sql", "V10__running_off_seq_index.sql", "V11__release_count.sql", "V12__traceparent.sql");
 
     private final DataSource dataSource;
 

@@ -1,5 +1,6 @@
 package dev.dukequeue.engine.dispatch;
 
+import dev.dukequeue.engine.observe.Tracing;
 import dev.dukequeue.JobId;
 import dev.dukequeue.PermanentJobException;
 import dev.dukequeue.StopReason;
@@ -102,6 +103,10 @@ final class Executions {
         Object result = null;
         Throwable thrown = null;
         execution.bindThread(Thread.currentThread());
+        ClaimedJob job = execution.job;
+        // The attempt's span, a child of the submitter's (MicroProfile Telemetry; a no-op without it).
+        Tracing.AttemptSpan span = Tracing.attempt(job.traceparent(), execution.jobId().toString(), job.type(),
+                job.queue(), job.attempt(), owner);
         try {
             CorruptJobException.check(execution.job); // a row DukeQueue did not write never reaches the handler
             result = handlers.invoke(execution, execution.lease());
@@ -110,6 +115,8 @@ final class Executions {
         } finally {
             execution.unbindThread();
             Thread.interrupted(); // clear a stop request's interrupt before this thread runs anything else
+            span.end(thrown == null ? "succeeded" : execution.stopReason().map(r -> r.name().toLowerCase(
+                    java.util.Locale.ROOT)).orElse("failed"), thrown);
         }
         if (!execution.settle()) {
             // Someone else (timeout, lost lease, cancel, shutdown) already settled it; the fence would refuse anyway.

@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param payloadJson the payload
  * @param checkpointJson the last checkpoint an earlier attempt saved, or null
  * @param queueWaitMs how long the job had been due when it was claimed (database clock)
+ * @param traceparent the W3C trace context of the submission ({@code 00-<trace>-<span>-<flags>}), or null
  */
 public record ClaimedJob(
         Lease lease,
@@ -28,10 +29,18 @@ public record ClaimedJob(
         long timeoutMs,
         String payloadJson,
         String checkpointJson,
-        long queueWaitMs) {
+        long queueWaitMs,
+        String traceparent) {
 
     public ClaimedJob {
         Objects.requireNonNull(lease, "lease");
+    }
+
+    /** A job submitted outside any trace. */
+    public ClaimedJob(Lease lease, String type, String queue, int priority, long seq, int attempt, int maxAttempts,
+            long timeoutMs, String payloadJson, String checkpointJson, long queueWaitMs) {
+        this(lease, type, queue, priority, seq, attempt, maxAttempts, timeoutMs, payloadJson, checkpointJson,
+                queueWaitMs, null);
     }
 
     /** @return true if a failure of this attempt leaves no attempt to retry with ({@link OutcomePolicy}) */

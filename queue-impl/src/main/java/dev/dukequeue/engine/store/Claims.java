@@ -274,13 +274,14 @@ final class Claims {
         return locked;
     }
 
-    /** Reads a claimed row by position: both claim statements return JobSql's claim columns, then run_at and db_now. */
+    /** Reads a claimed row by position: both claim statements return JobSql's claim columns, then run_at, db_now and
+     * traceparent. */
     private static ClaimedJob claimedJob(ResultSet rs, String owner, String token, int increment) throws SQLException {
         JobId id = JobId.parse(rs.getString(1));
         int runNo = rs.getInt(8) + increment;
         return new ClaimedJob(new Lease(id, owner, token, runNo), rs.getString(2), rs.getString(3),
                 rs.getInt(4), rs.getLong(5), rs.getInt(6) + increment, rs.getInt(7),
                 rs.getLong(9), rs.getString(10), rs.getString(11),
-                Math.max(0, rs.getTimestamp(13).getTime() - rs.getTimestamp(12).getTime()));
+                Math.max(0, rs.getTimestamp(13).getTime() - rs.getTimestamp(12).getTime()), rs.getString(14));
     }
 }

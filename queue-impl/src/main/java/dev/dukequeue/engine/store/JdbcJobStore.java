@@ -118,8 +118,18 @@ public class JdbcJobStore {
      */
     @TransactionAttribute(TransactionAttributeType.REQUIRED)
     public Submission submit(List<JobRequest> requests, List<Integer> order, SubmitRules rules) {
+        return submit(requests, order, rules, null);
+    }
+
+    /**
+     * As {@link #submit(List, List, SubmitRules)}, each job keeping the submitter's trace context.
+     *
+     * @param traceparent the W3C {@code traceparent} of the submitting span, or null
+     */
+    @TransactionAttribute(TransactionAttributeType.REQUIRED)
+    public Submission submit(List<JobRequest> requests, List<Integer> order, SubmitRules rules, String traceparent) {
         return run(Attribute.REQUIRED, () -> "insert of " + requests.size() + " job(s)",
-                (c, q) -> Submissions.submit(c, q, requests, order, rules));
+                (c, q) -> Submissions.submit(c, q, requests, order, rules, traceparent));
     }
 
     /**

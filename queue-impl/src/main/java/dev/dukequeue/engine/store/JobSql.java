@@ -163,9 +163,9 @@ final class JobSql {
         String nowPlus = d.plusMillisParam(now);
         insertJob = "INSERT INTO dq_job (id, type, queue, state, priority, attempt, max_attempts, run_count, timeout_ms,"
                 + " payload, idempotency_key, created_at, run_at, updated_at, version, deps_pending, dep_depth,"
-                + " lifetime_ms, expires_at)"
+                + " lifetime_ms, expires_at, traceparent)"
                 + " VALUES (?, ?, ?, ?, ?, 0, ?, 0, ?, ?, ?, " + now + ", COALESCE(?, " + nowPlus + "), " + now + ", 0,"
-                + " ?, ?, ?, CASE WHEN " + d.bigintParam() + " IS NULL THEN NULL ELSE " + nowPlus + " END)";
+                + " ?, ?, ?, CASE WHEN " + d.bigintParam() + " IS NULL THEN NULL ELSE " + nowPlus + " END, ?)";
         insertJobUnlessKeyExists = insertJob
                 + " ON CONFLICT (queue, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING";
         findByIdempotencyKey = "SELECT id, state, dep_depth FROM dq_job WHERE queue = ? AND idempotency_key = ?";
@@ -200,7 +200,7 @@ final class JobSql {
                 + " finished_at = NULL, result = NULL, updated_at = " + now + ", version = version + 1"
                 + " WHERE id = ? AND state = ?";
 
-        selectDueForUpdatePrefix = "SELECT " + CLAIM_COLUMNS + ", run_at, " + now + " AS db_now FROM dq_job"
+        selectDueForUpdatePrefix = "SELECT " + CLAIM_COLUMNS + ", run_at, " + now + " AS db_now, traceparent FROM dq_job"
                 + " WHERE state = 'SCHEDULED' AND run_at <= " + now + NOT_PAUSED + " AND type IN ";
         selectDueForUpdateSuffix = " ORDER BY priority, seq LIMIT ? FOR UPDATE SKIP LOCKED";
         leaseOne = "UPDATE dq_job SET state = 'RUNNING', attempt = attempt + 1, run_count = run_count + 1,"
@@ -216,7 +216,8 @@ final class JobSql {
         claimReturningSuffix = " ORDER BY priority, seq LIMIT ? FOR UPDATE SKIP LOCKED) due,"
                 + " (SELECT " + CLAIM_COMMIT_WITHOUT_FLUSH + " AS relaxed) commit_setting"
                 + " WHERE j.id = due.id RETURNING j.id, j.type, j.queue, j.priority, j.seq, j.attempt,"
-                + " j.max_attempts, j.run_count, j.timeout_ms, j.payload, j.checkpoint_data, j.run_at, " + now + " AS db_now";
+                + " j.max_attempts, j.run_count, j.timeout_ms, j.payload, j.checkpoint_data, j.run_at, " + now + " AS db_now,"
+                + " j.traceparent";
         // The successful attempt lives on the row: ran_on keeps its node (set before the lease is cleared: MariaDB
         // assigns left to right with the new values).
         completeMany = "UPDATE dq_job j SET state = 'COMPLETED', result = v.result, finished_at = " + now

@@ -113,7 +113,7 @@ final class Schedules {
                             t.maxAttempts(), t.timeout(), "recurring:" + d.name() + ":" + at, null, List.of(),
                             List.of(), null);
                     // A template has no dependencies (RecurringJob refuses them), so the dependency limits never apply.
-                    Submission s = Submissions.submit(c, q, List.of(job), List.of(0), SubmitRules.DEFAULTS);
+                    Submission s = Submissions.submit(c, q, List.of(job), List.of(0), SubmitRules.DEFAULTS, null);
                     last = new FiredJob(d.name(), at, s.receipts().get(0));
                     fired.add(last);
                     left.put(queue, last.created() ? space - 1 : space);

@@ -31,9 +31,9 @@ final class Submissions {
     }
 
     /** See {@link JdbcJobStore#submit}. */
-    static Submission submit(Connection c, JobSql q, List<JobRequest> requests, List<Integer> order, SubmitRules rules)
-            throws SQLException {
-        return new Inserter(c, q, requests, rules).run(order);
+    static Submission submit(Connection c, JobSql q, List<JobRequest> requests, List<Integer> order, SubmitRules rules,
+            String traceparent) throws SQLException {
+        return new Inserter(c, q, requests, rules, traceparent).run(order);
     }
 
     /** See {@link JdbcJobStore#existingKeys}. */
@@ -63,6 +63,7 @@ final class Submissions {
         private final JobSql q;
         private final List<JobRequest> requests;
         private final SubmitRules rules;
+        private final String traceparent;
         private final JobReceipt[] receipts;
         private final int[] depth;
         private final Map<JobId, Target> targets = new HashMap<>();
@@ -76,8 +77,9 @@ final class Submissions {
         private record Target(JobState state, int depth) {
         }
 
-        Inserter(Connection c, JobSql q, List<JobRequest> requests, SubmitRules rules) {
+        Inserter(Connection c, JobSql q, List<JobRequest> requests, SubmitRules rules, String traceparent) {
             this.c = c;
+            this.traceparent = traceparent;
             this.q = q;
             this.requests = requests;
             this.rules = rules;
@@ -326,12 +328,13 @@ final class Submissions {
                 long lifetime = r.lifetime() == null ? rules.defaultLifetimeMs() : r.lifetime().toMillis();
                 insert.setLong(i++, lifetime);
                 insert.setLong(i++, lifetime);
-                insert.setLong(i, lifetime);
+                insert.setLong(i++, lifetime);
             } else {
                 insert.setNull(i++, Types.BIGINT);
                 insert.setNull(i++, Types.BIGINT);
-                insert.setLong(i, 0);
+                insert.setLong(i++, 0);
             }
+            insert.setString(i, traceparent);
         }
 
         private void flush() throws SQLException {

@@ -151,7 +151,8 @@ public class DefaultJobQueue implements JobQueue {
         Submission submission;
         try {
             backpressure.check(requests);
-            submission = store.submit(requests, order, rules.storeRules());
+            submission = store.submit(requests, order, rules.storeRules(),
+                    dev.dukequeue.engine.observe.Tracing.currentTraceparent());
         } catch (StoreException e) {
             // The caller's transaction is marked for rollback: nothing of this submission stays.
             database.failed("submission", e);
