@@ -685,7 +685,13 @@ public abstract class QueueBehaviour extends JobEndedBehaviour {
         jakarta.json.JsonObject result = jakarta.json.Json.createReader(new java.io.StringReader(done.resultJson())).readObject();
         int from = result.getInt("resumedFrom");
         assertThat(from).as("the last attempt resumed").isPositive();
-        assertThat(result.getJsonArray("ranSteps").getJsonNumber(0).intValue()).isEqualTo(from + 1);
+        jakarta.json.JsonArray ran = result.getJsonArray("ranSteps");
+        // The last attempt ran exactly the steps after its checkpoint: none twice, none skipped. It may have run none:
+        // the attempt before it checkpointed step 12 and timed out before returning (seen once in CI, on MariaDB).
+        assertThat(from + ran.size()).as("resumed from %d, ran %s", from, ran).isEqualTo(12);
+        if (!ran.isEmpty()) {
+            assertThat(ran.getJsonNumber(0).intValue()).isEqualTo(from + 1);
+        }
         assertThat(done.checkpointJson()).isEqualTo("{\"step\":12}");
         assertThat(done.progressPercent()).isEqualTo(100);
         assertThat(done.progressMessage()).isEqualTo("step 12 of 12");

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 abstract class ListingContract extends StoreFixture {
 
     private static final int JOBS = 30;
-    private static final int LISTINGS = 150;
+    private static final int LISTINGS = 100;
 
     private JobSearch search() {
         return new JobSearch(new JpaUnit(database(), false), store, null, null);
