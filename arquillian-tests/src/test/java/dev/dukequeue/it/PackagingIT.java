@@ -62,8 +62,14 @@ class PackagingIT {
                 }
             }
         }
+        // The one shell step (container-image's rootfs.sh) is not a JDK program: it is given ${java.home} and runs
+        // jlink from there (checked below), never the PATH's.
         assertThat(executables).isNotEmpty()
-                .allSatisfy(e -> assertThat(e).contains(": ${java.home}/bin/"));
+                .allSatisfy(e -> assertThat(e).satisfiesAnyOf(x -> assertThat(x).contains(": ${java.home}/bin/"),
+                        x -> assertThat(x).isEqualTo("container-image/pom.xml: bash")));
+        assertThat(Files.readString(root.resolve("container-image/pom.xml")))
+                .contains("<argument>${project.basedir}/rootfs.sh</argument>\n                                <argument>${java.home}</argument>");
+        assertThat(Files.readString(root.resolve("container-image/rootfs.sh"))).contains("\"$jdk/bin/jlink\"");
     }
 
     @Test
