@@ -134,10 +134,22 @@ class ContainerImageIT {
             assertThat(Files.getAttribute(data, "unix:uid")).isEqualTo(10001);
             assertThat(Files.getPosixFilePermissions(data)).isEqualTo(ImageTar.permissions(0700));
         } finally {
+            // The node itself, not only unshare: chroot's change of user clears the parent-death signal that
+            // --kill-child sets, so the JVM would outlive unshare (seen: nodes left running after the test).
+            List<ProcessHandle> tree = p.descendants().toList();
+            tree.forEach(ProcessHandle::destroy);
             p.destroy();
+            for (ProcessHandle h : tree) {
+                try {
+                    h.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    h.destroyForcibly();
+                }
+            }
             if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
                 p.destroyForcibly();
             }
+            assertThat(tree).as("no process of the node is left").noneMatch(ProcessHandle::isAlive);
         }
     }
 
